@@ -1,0 +1,25 @@
+"""`flush` that respects the append-only tables.
+
+Outside production it lifts the append-only triggers for the flush and puts them back (tests and
+local resets need it). In production it refuses: the audit log is never emptied (28 CFR
+23.20(g)(3); 44 U.S.C. 3106).
+"""
+
+from django.conf import settings
+from django.core.management.base import CommandError
+from django.core.management.commands.flush import Command as DjangoFlush
+from django.db import connections
+
+from audit import triggers
+
+
+class Command(DjangoFlush):
+    def handle(self, **options: object) -> None:
+        if settings.PRODUCTION:
+            raise CommandError("flush is disabled in production: the audit log is append-only.")
+        connection = connections[str(options.get("database") or "default")]
+        triggers.uninstall(connection)
+        try:
+            super().handle(**options)
+        finally:
+            triggers.install(connection)

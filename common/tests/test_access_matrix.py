@@ -1,0 +1,89 @@
+"""Walk every URL and API route as each role of two offices and as an anonymous user.
+
+Each app lists its routes' expectations in `<app>/tests/access_spec.py` (ROUTES). A route with no
+expectation fails this test, so every new route must say who may use it.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from common.testing import Actor, Route, login_verified
+
+IGNORED_NAMESPACES = {"djdt"}
+
+
+def _url_names(resolver: URLResolver, prefix: str = "") -> set[str]:
+    names: set[str] = set()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            namespace = pattern.namespace
+            if namespace in IGNORED_NAMESPACES:
+                continue
+            names |= _url_names(pattern, f"{prefix}{namespace}:" if namespace else prefix)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            names.add(prefix + pattern.name)
+    return names
+
+
+def _all_specs() -> list[Route]:
+    routes: list[Route] = []
+    for app in settings.INSTALLED_APPS:
+        module_name = f"{app}.tests.access_spec"
+        if "." in app or importlib.util.find_spec(f"{app}.tests") is None:
+            continue
+        if importlib.util.find_spec(module_name) is not None:
+            routes.extend(importlib.import_module(module_name).ROUTES)
+    return routes
+
+
+def test_every_route_has_an_access_expectation():
+    specified = {route.name for route in _all_specs()}
+    missing = sorted(_url_names(get_resolver()) - specified)
+    assert missing == [], f"routes with no access expectation: {missing}"
+
+
+def _actors(world) -> list[Actor]:
+    actors = [Actor(role=None, office=None, user=None)]
+    for (office, role), user in sorted(world.users.items()):
+        actors.append(Actor(role=role, office=office, user=user))
+    return actors
+
+
+@pytest.mark.django_db
+def test_access_matrix(world):
+    failures = []
+    checked = 0
+    for route in _all_specs():
+        for actor in _actors(world):
+            # Fresh kwargs per actor: a route may consume its object (revoke, delete).
+            kwargs = route.kwargs(world) if route.kwargs else {}
+            url = reverse(route.name, kwargs=kwargs)
+            client = Client()
+            if actor.user is not None:
+                login_verified(client, actor.user)
+            data = route.data(world) if route.data else None
+            if route.method == "GET":
+                response = client.get(url, data)
+            else:
+                response = client.generic(
+                    route.method,
+                    url,
+                    data=__import__("urllib.parse").parse.urlencode(data or {}),
+                    content_type="application/x-www-form-urlencoded",
+                )
+            expected = route.expect(actor)
+            checked += 1
+            if response.status_code != expected:
+                who = "anonymous" if actor.anonymous else f"{actor.office}-{actor.role}"
+                failures.append(
+                    f"{route.method} {route.name} as {who}: {response.status_code} != {expected}"
+                )
+    assert failures == [], "\n".join(failures)
+    assert checked >= len(_actors(world))

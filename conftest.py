@@ -8,6 +8,8 @@ from django.test import Client
 from accounts.roles import Role
 from common.testing import World, login_verified, make_office, make_user
 
+pytest_plugins = ["common.fixtures"]
+
 
 @pytest.fixture
 def office_a(db):

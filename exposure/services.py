@@ -1,0 +1,478 @@
+"""Every write of the exposure app: roster entries, imports, key rotation, alerts and measures.
+
+Each function runs in a transaction and writes its audit event there (DEVELOPERS rules; 28 CFR
+23.20(g)). Audit events name roster ids and field names, never the personal values.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import FieldOffice, User
+from accounts.permissions import Perm, check
+from accounts.roles import Role
+from audit.services import audit_record
+from exposure import crypto, scanning
+from exposure.models import (
+    AlertNotice,
+    ExposureAlert,
+    ProtectedPerson,
+    ProtectedValueHash,
+    ProtectiveMeasure,
+)
+from exposure.scanner import DocumentResult
+from exposure.scanner.identifiers import address_key, email_key, phone_key
+from exposure.scanner.normalise import canonical_plate, fold
+
+logger = logging.getLogger(__name__)
+
+PERSONAL_FIELDS = ("full_name", "aliases", "addresses", "phones", "emails", "plates", "relatives")
+LIST_FIELDS = ("aliases", "addresses", "phones", "emails", "plates")
+
+
+@dataclass
+class RosterValues:
+    """The personal values of one roster entry, in plaintext (memory only)."""
+
+    full_name: str
+    aliases: list[str] = field(default_factory=list)
+    addresses: list[str] = field(default_factory=list)
+    phones: list[str] = field(default_factory=list)
+    emails: list[str] = field(default_factory=list)
+    plates: list[str] = field(default_factory=list)
+    relatives: list[dict[str, str]] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in PERSONAL_FIELDS}
+
+    @classmethod
+    def of(cls, person: ProtectedPerson) -> RosterValues:
+        return cls(**{name: getattr(person, name) for name in PERSONAL_FIELDS})
+
+
+def values_errors(values: RosterValues) -> dict[str, str]:
+    """Return {field: message} for values the scanner could not recognise in a document."""
+    errors: dict[str, str] = {}
+    if not values.full_name.strip():
+        errors["full_name"] = "A full name is required."
+    for address in values.addresses:
+        if address_key(fold(address)) is None:
+            errors["addresses"] = (
+                f"Not a street address with a house number and street type: {address!r}."
+            )
+    for phone in values.phones:
+        if phone_key(fold(phone)) is None:
+            errors["phones"] = f"Not a valid phone number: {phone!r}."
+    for email in values.emails:
+        if email_key(fold(email)) is None:
+            errors["emails"] = f"Not a valid e-mail address: {email!r}."
+    for plate in values.plates:
+        if len(canonical_plate(plate)) < 2:
+            errors["plates"] = f"Not a vehicle plate: {plate!r}."
+    for relative in values.relatives:
+        if not relative.get("name", "").strip():
+            errors["relatives"] = "Each relative needs a name."
+    return errors
+
+
+def _clean(values: RosterValues) -> RosterValues:
+    cleaned = RosterValues(full_name=" ".join(values.full_name.split()))
+    for name in LIST_FIELDS:
+        items = [" ".join(str(item).split()) for item in getattr(values, name)]
+        setattr(cleaned, name, [item for item in dict.fromkeys(items) if item])
+    cleaned.relatives = [
+        {"name": " ".join(r.get("name", "").split()), "relation": r.get("relation", "").strip()}
+        for r in values.relatives
+    ]
+    return cleaned
+
+
+def _refresh_hashes(person: ProtectedPerson) -> None:
+    person.hashes.all().delete()
+    ProtectedValueHash.objects.bulk_create(
+        ProtectedValueHash(person=person, kind=kind, digest=digest)
+        for kind, digest in sorted(scanning.value_digests(person))
+    )
+
+
+def _write(person: ProtectedPerson, values: RosterValues) -> list[str]:
+    changed = [
+        name for name in PERSONAL_FIELDS if getattr(person, name, None) != getattr(values, name)
+    ]
+    for name in PERSONAL_FIELDS:
+        setattr(person, name, getattr(values, name))
+    person.save()
+    _refresh_hashes(person)
+    return changed
+
+
+@transaction.atomic
+def person_save(
+    *,
+    actor: User | None,
+    roster_id: str,
+    office: FieldOffice,
+    values: RosterValues,
+    user: User | None = None,
+    linked_to: ProtectedPerson | None = None,
+    relation_to_linked: str = "",
+    synthetic: bool = False,
+) -> tuple[ProtectedPerson, bool]:
+    """Create or update a roster entry by roster id (protective unit, or a system import)."""
+    if actor is not None:
+        check(actor, Perm.ROSTER_MANAGE)
+    values = _clean(values)
+    errors = values_errors(values)
+    if errors:
+        raise ValidationError(errors)
+    person = ProtectedPerson.objects.select_for_update().filter(roster_id=roster_id).first()
+    created = person is None
+    if person is None:
+        person = ProtectedPerson(roster_id=roster_id, office=office, synthetic=synthetic)
+    elif actor is not None and actor.office_id != person.office_id:
+        # The protective unit manages its own office's roster.
+        raise PermissionDenied("This roster entry belongs to another office.")
+    unchanged = not created and values == RosterValues.of(person) and person.office_id == office.pk
+    if unchanged and user is None and linked_to is None:
+        return person, False  # re-importing the same file is a no-op
+    person.office = office
+    if user is not None:
+        person.user = user
+    if linked_to is not None:
+        if linked_to.pk == person.pk:
+            raise ValidationError({"linked_to": "An entry cannot be linked to itself."})
+        person.linked_to, person.relation_to_linked = linked_to, relation_to_linked
+    changed = _write(person, values)
+    audit_record(
+        actor=actor,
+        verb="roster.create" if created else "roster.update",
+        target=person,
+        data={"roster_id": roster_id, "fields": changed},
+        actor_label=None if actor is not None else "system",
+    )
+    return person, created
+
+
+@transaction.atomic
+def person_correct_own(*, user: User, values: RosterValues) -> ProtectedPerson:
+    """Let a protected person correct their own roster entry."""
+    check(user, Perm.ROSTER_VIEW_OWN)
+    person = ProtectedPerson.objects.select_for_update().filter(user=user).first()
+    if person is None:
+        raise PermissionDenied("You have no roster entry.")
+    values = _clean(values)
+    errors = values_errors(values)
+    if errors:
+        raise ValidationError(errors)
+    changed = _write(person, values)
+    audit_record(
+        actor=user,
+        verb="roster.correct_own",
+        target=person,
+        data={"roster_id": person.roster_id, "fields": changed},
+    )
+    return person
+
+
+@transaction.atomic
+def roster_rotate_keys(*, actor_label: str = "system") -> int:
+    """Re-encrypt every roster value under the newest key and rehash under the matching key."""
+    count = 0
+    for person in ProtectedPerson.objects.select_for_update().order_by("pk"):
+        # Reading decrypts with any key; saving encrypts with the first.
+        person.save(update_fields=list(PERSONAL_FIELDS))
+        _refresh_hashes(person)
+        count += 1
+    audit_record(
+        actor=None, verb="roster.rotate_keys", data={"entries": count}, actor_label=actor_label
+    )
+    return count
+
+
+# Alerts ---------------------------------------------------------------------------------------
+
+
+def _person_contact(person: ProtectedPerson) -> User | None:
+    """Return the account told about an exposure: the person's, or for family their officer's."""
+    if person.user_id is not None:
+        return person.user
+    if person.linked_to_id is not None and person.linked_to.user_id is not None:
+        return person.linked_to.user
+    return None
+
+
+def _protective_unit(office_id: int) -> list[User]:
+    return list(
+        User.objects.filter(
+            office_id=office_id, is_active=True, role_grants__role=Role.PROTECTIVE_UNIT
+        ).distinct()
+    )
+
+
+def _alert_recipients(alert: ExposureAlert) -> list[User]:
+    recipients: dict[int, User] = {}
+    contact = _person_contact(alert.person)
+    if contact is not None:
+        recipients[contact.pk] = contact
+    for member in _protective_unit(alert.office_id):
+        recipients[member.pk] = member
+    return list(recipients.values())
+
+
+def _send_alert_email(alert_id: int, recipient_id: int) -> None:
+    """Email one recipient about an alert: the source and identifier types, never the values."""
+    alert = ExposureAlert.objects.select_related("person").get(pk=alert_id)
+    recipient = User.objects.get(pk=recipient_id)
+    if not recipient.email:
+        return
+    types = ", ".join(alert.identifier_types)
+    restricted = "yes" if alert.restricted else "no"
+    about = (
+        "your personal information"
+        if alert.person.user_id == recipient.pk
+        else f"personal information of roster entry {alert.person.roster_id}"
+    )
+    link = settings.CUSTOS_BASE_URL.rstrip("/") + reverse("exposure:alert", args=[alert.pk])
+    body = (
+        f"Custos found {about} in {alert.source_label}.\n\n"
+        f"Identifier types found: {types}.\n"
+        f"Restricted personal information (18 U.S.C. 119): {restricted}.\n\n"
+        f"Details (sign-in required): {link}\n"
+    )
+    send_mail(
+        subject=f"Custos exposure alert {alert.pk}",
+        message=body,
+        from_email=None,
+        recipient_list=[recipient.email],
+    )
+
+
+def _draft_incident(
+    *, alerts: list[ExposureAlert], source_label: str, actor: User | None
+) -> Any | None:
+    """Draft an incident for restricted exposures (18 U.S.C. 119) through the intake service."""
+    try:
+        from incidents import services as incident_services
+    except ImportError:  # the intake app has not landed: the alerts still stand
+        return None
+    victims = []
+    for alert in alerts:
+        contact = _person_contact(alert.person)
+        victims.append(
+            {
+                "user": contact,
+                "name": f"Roster entry {alert.person.roster_id}",
+                "relation": alert.person.relation_to_linked or "self",
+            }
+        )
+    narrative = (
+        f"Exposure alert: restricted personal information (18 U.S.C. 119) of "
+        f"{len(alerts)} protected person(s) found in {source_label}. Identifier types: "
+        + "; ".join(f"{a.person.roster_id}: {', '.join(a.identifier_types)}" for a in alerts)
+        + ". Drafted automatically; intent evidence must be added before any offense is alleged."
+    )
+    return incident_services.incident_submit(
+        office=alerts[0].office,
+        channel="exposure_alert",
+        conduct=["publishing_restricted_personal_information"],
+        narrative=narrative,
+        victims=victims,
+        offenses=["18 U.S.C. 119"],
+        actor=actor,
+    )
+
+
+@transaction.atomic
+def alerts_raise(
+    *,
+    result: DocumentResult,
+    source_type: str,
+    source_key: str,
+    source_label: str,
+    actor: User | None,
+) -> list[ExposureAlert]:
+    """Raise one alert per exposed person for this source (once), notify, draft incidents."""
+    people = {
+        person.roster_id: person
+        for person in ProtectedPerson.objects.filter(
+            roster_id__in=[exposure.person for exposure in result.exposures]
+        ).select_related("linked_to", "user")
+    }
+    new_alerts: list[ExposureAlert] = []
+    for exposure in result.exposures:
+        person = people.get(exposure.person)
+        if person is None:
+            continue  # removed from the roster since the index was built
+        alert, created = ExposureAlert.objects.get_or_create(
+            person=person,
+            source_type=source_type,
+            source_key=source_key,
+            defaults={
+                "office": person.office,
+                "source_label": source_label,
+                "identifier_types": list(exposure.ids),
+                "spans": [list(span) for span in exposure.spans],
+                "restricted": exposure.restricted,
+                "raised_by": actor,
+            },
+        )
+        if not created:
+            continue  # one alert per (person, source)
+        audit_record(
+            actor=actor,
+            verb="exposure_alert.raise",
+            target=alert,
+            data={
+                "roster_id": person.roster_id,
+                "source": f"{source_type}:{source_key}",
+                "ids": list(exposure.ids),
+                "restricted": exposure.restricted,
+            },
+            actor_label=None if actor is not None else "system",
+        )
+        for recipient in _alert_recipients(alert):
+            AlertNotice.objects.create(alert=alert, recipient=recipient)
+            transaction.on_commit(
+                lambda a=alert.pk, r=recipient.pk: _send_alert_email(a, r), robust=True
+            )
+        new_alerts.append(alert)
+    # 18 U.S.C. 119: restricted information may be a crime; draft one incident per office for a
+    # person to complete with intent evidence. Otherwise the alert stays a protective matter.
+    by_office: dict[int, list[ExposureAlert]] = {}
+    for alert in new_alerts:
+        if alert.restricted:
+            by_office.setdefault(alert.office_id, []).append(alert)
+    for office_alerts in by_office.values():
+        incident = _draft_incident(alerts=office_alerts, source_label=source_label, actor=actor)
+        if incident is not None and hasattr(ExposureAlert, "incident"):
+            for alert in office_alerts:
+                alert.incident = incident
+                alert.save(update_fields=["incident"])
+    return new_alerts
+
+
+def text_scan(
+    *, actor: User, text: str, label: str = ""
+) -> tuple[DocumentResult, list[ExposureAlert]]:
+    """Scan text typed or pasted by staff and raise alerts for its exposures."""
+    check(actor, Perm.ALERT_WORK)
+    if not text.strip():
+        raise ValidationError({"text": "Paste or type the text to scan."})
+    result = scanning.scan_text(text)
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    source_label = f"text submitted by staff ({label.strip()[:80] or 'untitled'})"
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            verb="exposure.scan_text",
+            data={"sha256": digest, "exposures": len(result.exposures)},
+        )
+        alerts = alerts_raise(
+            result=result,
+            source_type=ExposureAlert.SourceType.TEXT,
+            source_key=digest,
+            source_label=source_label,
+            actor=actor,
+        )
+    return result, alerts
+
+
+def _working_alert(alert: ExposureAlert, actor: User) -> None:
+    check(actor, Perm.ALERT_WORK)
+    if actor.office_id != alert.office_id:
+        raise PermissionDenied("This alert belongs to another office.")
+
+
+_TRANSITIONS = {
+    ExposureAlert.Status.OPEN: {ExposureAlert.Status.ACKNOWLEDGED, ExposureAlert.Status.CLOSED},
+    ExposureAlert.Status.ACKNOWLEDGED: {ExposureAlert.Status.CLOSED},
+    ExposureAlert.Status.CLOSED: set(),
+}
+
+
+def _move(alert: ExposureAlert, to: str) -> None:
+    if to not in _TRANSITIONS[ExposureAlert.Status(alert.status)]:
+        raise ValidationError(f"An alert that is {alert.status} cannot become {to}.")
+    alert.status = to
+
+
+@transaction.atomic
+def alert_acknowledge(*, alert: ExposureAlert, actor: User) -> ExposureAlert:
+    """Acknowledge an open alert (the protective unit has seen it)."""
+    _working_alert(alert, actor)
+    alert = ExposureAlert.objects.select_for_update().get(pk=alert.pk)
+    _move(alert, ExposureAlert.Status.ACKNOWLEDGED)
+    alert.acknowledged_by, alert.acknowledged_at = actor, timezone.now()
+    alert.save(update_fields=["status", "acknowledged_by", "acknowledged_at"])
+    audit_record(actor=actor, verb="exposure_alert.acknowledge", target=alert)
+    return alert
+
+
+@transaction.atomic
+def measure_record(
+    *, alert: ExposureAlert, actor: User, kind: str, note: str = ""
+) -> ProtectiveMeasure:
+    """Record a protective measure taken on an alert that is not closed."""
+    _working_alert(alert, actor)
+    if kind not in ProtectiveMeasure.Kind.values:
+        raise ValidationError({"kind": "Choose a protective measure."})
+    if kind == ProtectiveMeasure.Kind.OTHER and not note.strip():
+        raise ValidationError({"note": "Describe the measure taken."})
+    alert = ExposureAlert.objects.select_for_update().get(pk=alert.pk)
+    if alert.status == ExposureAlert.Status.CLOSED:
+        raise ValidationError("This alert is closed.")
+    measure = ProtectiveMeasure.objects.create(
+        alert=alert, kind=kind, note=note.strip(), recorded_by=actor
+    )
+    audit_record(actor=actor, verb="exposure_alert.measure", target=alert, data={"kind": kind})
+    return measure
+
+
+@transaction.atomic
+def alert_close(*, alert: ExposureAlert, actor: User, reason: str) -> ExposureAlert:
+    """Close an alert with a reason."""
+    _working_alert(alert, actor)
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the alert is closed."})
+    alert = ExposureAlert.objects.select_for_update().get(pk=alert.pk)
+    _move(alert, ExposureAlert.Status.CLOSED)
+    alert.closed_by, alert.closed_at, alert.close_reason = actor, timezone.now(), reason.strip()
+    alert.save(update_fields=["status", "closed_by", "closed_at", "close_reason"])
+    audit_record(actor=actor, verb="exposure_alert.close", target=alert, reason=reason.strip())
+    return alert
+
+
+@transaction.atomic
+def notice_mark_read(*, notice: AlertNotice, user: User) -> None:
+    """Mark one's own in-app notice read."""
+    if notice.recipient_id != user.pk:
+        raise PermissionDenied
+    if notice.read_at is None:
+        notice.read_at = timezone.now()
+        notice.save(update_fields=["read_at"])
+
+
+__all__ = [
+    "RosterValues",
+    "alert_acknowledge",
+    "alert_close",
+    "alerts_raise",
+    "crypto",
+    "measure_record",
+    "notice_mark_read",
+    "person_correct_own",
+    "person_save",
+    "roster_rotate_keys",
+    "text_scan",
+    "values_errors",
+]

@@ -1,0 +1,92 @@
+"""Every read of evidence a user asks for, scoped by what the user may see.
+
+Evidence is visible to those who can see its incident (own office, shared, oversight). Not
+allowed and does not exist give the same answer (404). Opening an item is a custody event and
+an audit event (28 CFR 23.20(g): every read of a sensitive record is logged).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core import signing
+from django.db.models import QuerySet
+from django.http import Http404
+
+from accounts.permissions import Perm, has_perm
+from evidence import services
+from evidence.models import CustodyEvent, EvidenceItem
+
+DOWNLOAD_SALT = "custos.evidence.download"
+DOWNLOAD_MAX_AGE_SECONDS = 300
+
+
+def evidence_visible_to(user: Any) -> QuerySet[EvidenceItem]:
+    """Return the items whose incident the user may see (none without the capability)."""
+    from incidents.selectors import incidents_visible_to
+
+    if not has_perm(user, Perm.EVIDENCE_VIEW):
+        return EvidenceItem.objects.none()
+    return EvidenceItem.objects.filter(incident__in=incidents_visible_to(user)).select_related(
+        "blob", "incident"
+    )
+
+
+def evidence_for_incident(*, incident: Any, user: Any) -> QuerySet[EvidenceItem]:
+    """Return the evidence of an incident the caller already got through its selector."""
+    return evidence_visible_to(user).filter(incident=incident)
+
+
+def evidence_get_for_user(*, item_id: int, user: Any, record_view: bool = True) -> EvidenceItem:
+    """Return one item, recording the view as a custody and audit event; 404 if not visible."""
+    item = evidence_visible_to(user).filter(pk=item_id).first()
+    if item is None:
+        raise Http404
+    if record_view:
+        services.evidence_access_record(item=item, actor=user, action=CustodyEvent.Action.VIEWED)
+    return item
+
+
+def download_token_make(*, item: EvidenceItem, user: Any) -> str:
+    """Return a short-lived token for downloading the item, bound to this user."""
+    return signing.TimestampSigner(salt=DOWNLOAD_SALT).sign_object({"i": item.pk, "u": user.pk})
+
+
+def download_token_open(*, token: str, user: Any) -> EvidenceItem:
+    """Return the item a download token names, if fresh, this user's, and still visible."""
+    try:
+        payload = signing.TimestampSigner(salt=DOWNLOAD_SALT).unsign_object(
+            token, max_age=DOWNLOAD_MAX_AGE_SECONDS
+        )
+    except signing.BadSignature as error:  # includes SignatureExpired
+        raise Http404 from error
+    if payload.get("u") != user.pk:
+        raise Http404
+    item = evidence_visible_to(user).filter(pk=payload.get("i")).first()
+    if item is None:
+        raise Http404
+    return item
+
+
+def custody_chain_verify(item: EvidenceItem) -> list[str]:
+    """Return problems found in the item's custody hash chain (empty when intact)."""
+    import hashlib
+
+    problems = []
+    previous = services.GENESIS
+    for event in item.custody.order_by("sequence"):
+        if event.prev_hash != previous:
+            problems.append(f"event {event.sequence}: previous hash does not match")
+        if hashlib.sha256(services.custody_content(event)).hexdigest() != event.hash:
+            problems.append(f"event {event.sequence}: content changed")
+        previous = event.hash
+    return problems
+
+
+def custody_gaps(item: EvidenceItem) -> list[CustodyEvent]:
+    """Return transfers nobody has acknowledged: each is a gap in the chain of custody."""
+    return list(
+        item.custody.filter(
+            action=CustodyEvent.Action.TRANSFERRED, acknowledgement__isnull=True
+        ).order_by("sequence")
+    )

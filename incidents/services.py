@@ -1,0 +1,389 @@
+"""Every write to incidents: submit with screening, the status state machine, offenses, purge."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import FieldOffice, User
+from accounts.permissions import Perm, check, has_perm
+from audit.services import audit_record
+from incidents import screening
+from incidents.models import Incident, Offense, Victim
+from incidents.screening import Outcome, ScreeningResult
+
+Status = Incident.Status
+
+# The state machine, written once (ARCHITECTURE.md section 3).
+TRANSITIONS: dict[str, frozenset[str]] = {
+    Status.RECEIVED: frozenset({Status.SCREENING}),
+    Status.SCREENING: frozenset({Status.CLOSED, Status.NEEDS_REVIEW, Status.OPEN}),
+    Status.NEEDS_REVIEW: frozenset({Status.OPEN, Status.CLOSED, Status.SCREENING}),
+    Status.OPEN: frozenset({Status.CLOSED, Status.SCREENING}),
+    Status.CLOSED: frozenset(),
+}
+
+_OUTCOME_STATUS = {
+    Outcome.PROTECTED_ONLY: Status.CLOSED,
+    Outcome.NEEDS_REVIEW: Status.NEEDS_REVIEW,
+    Outcome.ELIGIBLE: Status.OPEN,
+}
+
+# Which capability each channel needs from a signed-in reporter.
+_CHANNEL_PERM = {
+    Incident.Channel.FIELD_REPORT: Perm.INCIDENT_SUBMIT,
+    Incident.Channel.PHONE_TIP: Perm.PHONE_TIP_TAKE,
+    Incident.Channel.AGENCY_REFERRAL: Perm.INCIDENT_SUBMIT,
+    Incident.Channel.EXPOSURE_ALERT: Perm.INCIDENT_SUBMIT,
+}
+
+
+def protected_only_purge_days() -> int:
+    return int(getattr(settings, "CUSTOS_PROTECTED_ONLY_PURGE_DAYS", 90))
+
+
+def _transition(*, incident: Incident, to: str, actor: Any, reason: str) -> None:
+    before = incident.status
+    if to not in TRANSITIONS[before]:
+        raise ValidationError(
+            {"status": _("An incident cannot go from %(a)s to %(b)s.") % {"a": before, "b": to}}
+        )
+    incident.status = to
+    if to == Status.CLOSED:
+        incident.closed_at = timezone.now()
+    incident.save(update_fields=["status", "closed_at", "updated_at"])
+    audit_record(
+        actor=actor,
+        verb="incident.transition",
+        target=incident,
+        reason=reason,
+        data={"from": before, "to": to},
+        actor_label=None if actor is not None else "public",
+    )
+
+
+def _resolve_offenses(codes: Iterable[Any], result: ScreeningResult) -> list[Offense]:
+    wanted = [c.code if isinstance(c, Offense) else str(c) for c in codes]
+    if not wanted:
+        return []
+    if result.is_protected_only:
+        # C-30: protected activity alone supports no offense.
+        raise ValidationError(
+            {"offenses": _("No offense can be chosen: every conduct chosen is protected activity.")}
+        )
+    not_supported = sorted(set(wanted) - set(result.offenses_allowed))
+    if not_supported:
+        raise ValidationError(
+            {
+                "offenses": _(
+                    "The chosen conduct cannot support: %(codes)s. Offenses it can support: "
+                    "%(allowed)s."
+                )
+                % {
+                    "codes": ", ".join(not_supported),
+                    "allowed": ", ".join(result.offenses_allowed) or "none",
+                }
+            }
+        )
+    found = list(Offense.objects.filter(code__in=wanted))
+    if len(found) != len(set(wanted)):
+        raise ValidationError({"offenses": _("Unknown offense.")})
+    return found
+
+
+def _clean_victims(victims: Iterable[dict[str, Any]], protected_only: bool) -> list[dict]:
+    cleaned = []
+    for victim in victims:
+        user = victim.get("user")
+        if user is None and victim.get("user_id"):
+            user = User.objects.filter(pk=victim["user_id"], is_active=True).first()
+            if user is None:
+                raise ValidationError({"victims": _("Unknown officer.")})
+        name = (victim.get("name") or "").strip()
+        relation = victim.get("relation") or (
+            Victim.Relation.OFFICER if user else Victim.Relation.OTHER
+        )
+        if relation not in Victim.Relation.values:
+            raise ValidationError({"victims": _("Unknown relation.")})
+        if user is None and not name:
+            raise ValidationError({"victims": _("A victim needs an officer or a name.")})
+        if protected_only and user is None:
+            # 5 U.S.C. 552a(e)(7): no identifiers of non-officer people in a protected-only
+            # incident.
+            raise ValidationError(
+                {
+                    "victims": _(
+                        "This report describes protected activity only, so names of people "
+                        "who are not officers cannot be kept. Please take them out."
+                    )
+                }
+            )
+        cleaned.append(
+            {
+                "user": user,
+                "name": name or (user.get_full_name() if user else ""),
+                "relation": relation,
+            }
+        )
+    return cleaned
+
+
+def _screen_or_invalid(conduct: list[str], narrative: str) -> ScreeningResult:
+    try:
+        return screening.screen(list(conduct or []), narrative)
+    except screening.UnknownConduct as exc:
+        raise ValidationError({"conduct": str(exc)}) from None
+
+
+def _apply_screening(
+    *, incident: Incident, result: ScreeningResult, actor: Any, reason: str
+) -> None:
+    incident.screening_outcome = result.outcome
+    incident.screening_reasons = result.reasons
+    if result.is_protected_only:
+        incident.purge_after = timezone.now() + timedelta(days=protected_only_purge_days())
+    else:
+        incident.purge_after = None
+    incident.save(
+        update_fields=["screening_outcome", "screening_reasons", "purge_after", "updated_at"]
+    )
+    audit_record(
+        actor=actor,
+        verb="incident.screen",
+        target=incident,
+        reason=reason,
+        data={
+            "outcome": result.outcome,
+            "reasons": result.reasons,
+            "offenses_allowed": result.offenses_allowed,
+        },
+        actor_label=None if actor is not None else "public",
+    )
+    _transition(
+        incident=incident,
+        to=_OUTCOME_STATUS[result.outcome],
+        actor=actor,
+        reason="screening: " + result.outcome,
+    )
+
+
+@transaction.atomic
+def incident_submit(
+    *,
+    office: FieldOffice,
+    channel: str,
+    conduct: list[str],
+    narrative: str,
+    victims: Iterable[dict[str, Any]] = (),
+    offenses: Iterable[Any] = (),
+    actor: User | None = None,
+    occurred_at: Any = None,
+    location_text: str = "",
+    latitude: Any = None,
+    longitude: Any = None,
+    suspect_description: str = "",
+    reporter_name: str = "",
+    reporter_phone: str = "",
+    reporter_email: str = "",
+) -> Incident:
+    """Record an incident, screen its conduct, and move it to its first resting state."""
+    if channel not in Incident.Channel.values:
+        raise ValidationError({"channel": _("Unknown channel.")})
+    if actor is None:
+        if channel != Incident.Channel.PUBLIC_TIP:
+            raise PermissionDenied("Only public tips come in without a signed-in user.")
+    else:
+        check(actor, _CHANNEL_PERM.get(channel, Perm.INCIDENT_SUBMIT))
+        if actor.office_id != office.pk:
+            raise PermissionDenied("Report incidents for your own field office.")
+    narrative = (narrative or "").strip()
+    result = _screen_or_invalid(conduct, narrative)
+    chosen_offenses = _resolve_offenses(offenses, result)
+    victim_rows = _clean_victims(victims, result.is_protected_only)
+    redactions = 0
+    if result.is_protected_only:
+        if suspect_description.strip():
+            raise ValidationError(
+                {
+                    "suspect_description": _(
+                        "This report describes protected activity only, so no description of "
+                        "the person can be kept. Please leave it empty."
+                    )
+                }
+            )
+        # 5 U.S.C. 552a(e)(7): phone numbers, emails, plates and handles are replaced before
+        # saving; the reporter's own contact is not kept either, since nothing follows.
+        narrative, redactions = screening.redact_identifiers(narrative)
+        reporter_name = reporter_phone = reporter_email = ""
+    incident = Incident.objects.create(
+        office=office,
+        channel=channel,
+        conduct=screening.validate_conduct(list(conduct)),
+        narrative=narrative,
+        occurred_at=occurred_at,
+        location_text=location_text.strip(),
+        latitude=latitude,
+        longitude=longitude,
+        suspect_description=suspect_description.strip(),
+        reporter_name=reporter_name.strip(),
+        reporter_phone=reporter_phone.strip(),
+        reporter_email=reporter_email.strip(),
+        created_by=actor,
+    )
+    for row in victim_rows:
+        Victim.objects.create(incident=incident, **row)
+    incident.offenses.set(chosen_offenses)
+    audit_record(
+        actor=actor,
+        verb="incident.submit",
+        target=incident,
+        data={
+            "channel": channel,
+            "conduct": incident.conduct,
+            "offenses": [o.code for o in chosen_offenses],
+            "victims": len(victim_rows),
+            "redactions": redactions,
+        },
+        actor_label=None if actor is not None else "public",
+    )
+    _transition(incident=incident, to=Status.SCREENING, actor=actor, reason="submitted")
+    _apply_screening(incident=incident, result=result, actor=actor, reason="screening on submit")
+    incident.redactions = redactions  # type: ignore[attr-defined]  # shown to the reporter
+    if not result.is_protected_only:
+        from incidents.notifications import notify_victims
+
+        incident_id = incident.pk
+        transaction.on_commit(lambda: notify_victims(incident_id=incident_id))
+    return incident
+
+
+def _check_may_change(incident: Incident, actor: User, perm: Perm) -> None:
+    check(actor, perm)
+    if actor.office_id != incident.office_id:
+        raise PermissionDenied("Only the owning office changes an incident.")
+    if incident.is_protected_only:
+        raise PermissionDenied("A protected-activity-only incident is closed and kept bare.")
+
+
+@transaction.atomic
+def incident_transition(*, incident: Incident, to: str, actor: User, reason: str) -> Incident:
+    """Move an incident to another status, if the state machine and the actor allow it."""
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give a reason.")})
+    incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    perm = Perm.INCIDENT_REVIEW if incident.status == Status.NEEDS_REVIEW else Perm.INCIDENT_SUBMIT
+    if to == Status.CLOSED and not has_perm(actor, Perm.INCIDENT_REVIEW):
+        perm = Perm.INCIDENT_REVIEW
+    _check_may_change(incident, actor, perm)
+    if to == Status.SCREENING:
+        raise ValidationError({"status": _("Edit the conduct to screen again.")})
+    _transition(incident=incident, to=to, actor=actor, reason=reason)
+    return incident
+
+
+@transaction.atomic
+def incident_review(*, incident: Incident, actor: User, decision: str, reason: str) -> Incident:
+    """Clear a flagged incident to open, or close it, after a supervisor has read it."""
+    if decision not in (Status.OPEN, Status.CLOSED):
+        raise ValidationError({"decision": _("Choose open or close.")})
+    incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    _check_may_change(incident, actor, Perm.INCIDENT_REVIEW)
+    if incident.status != Status.NEEDS_REVIEW:
+        raise ValidationError({"decision": _("This incident is not waiting for review.")})
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give a reason.")})
+    _transition(incident=incident, to=decision, actor=actor, reason=reason)
+    return incident
+
+
+@transaction.atomic
+def incident_update_conduct(
+    *,
+    incident: Incident,
+    conduct: list[str],
+    actor: User,
+    reason: str,
+    offenses: Iterable[Any] | None = None,
+) -> Incident:
+    """Change the conduct (and optionally the offenses), then screen again."""
+    incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    _check_may_change(incident, actor, Perm.INCIDENT_SUBMIT)
+    if incident.status == Status.CLOSED:
+        raise ValidationError({"conduct": _("A closed incident cannot be changed.")})
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give a reason.")})
+    result = _screen_or_invalid(conduct, incident.narrative)
+    keep = [o.code for o in incident.offenses.all()] if offenses is None else list(offenses)
+    if result.is_protected_only:
+        keep = []
+        # The conduct now shows protected activity only: drop what may not be kept (C-30).
+        incident.narrative, _count = screening.redact_identifiers(incident.narrative)
+        incident.suspect_description = ""
+        incident.reporter_name = incident.reporter_phone = incident.reporter_email = ""
+        incident.victims.filter(user__isnull=True).delete()
+    else:
+        keep = [c for c in keep if c in result.offenses_allowed] if offenses is None else keep
+    chosen = _resolve_offenses(keep, result)
+    before = list(incident.conduct)
+    incident.conduct = screening.validate_conduct(list(conduct))
+    incident.save()
+    incident.offenses.set(chosen)
+    audit_record(
+        actor=actor,
+        verb="incident.conduct_update",
+        target=incident,
+        reason=reason,
+        data={"from": before, "to": incident.conduct, "offenses": [o.code for o in chosen]},
+    )
+    _transition(incident=incident, to=Status.SCREENING, actor=actor, reason="conduct changed")
+    _apply_screening(incident=incident, result=result, actor=actor, reason="screening on edit")
+    return incident
+
+
+@transaction.atomic
+def incident_set_offenses(
+    *, incident: Incident, offenses: Iterable[Any], actor: User, reason: str
+) -> Incident:
+    """Set the alleged offenses, limited to those the chosen conduct can support."""
+    incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    _check_may_change(incident, actor, Perm.INCIDENT_SUBMIT)
+    result = _screen_or_invalid(incident.conduct, "")
+    chosen = _resolve_offenses(offenses, result)
+    incident.offenses.set(chosen)
+    audit_record(
+        actor=actor,
+        verb="incident.offenses_set",
+        target=incident,
+        reason=reason,
+        data={"offenses": [o.code for o in chosen]},
+    )
+    return incident
+
+
+@transaction.atomic
+def incidents_purge_protected_only(*, now: Any = None) -> int:
+    """Delete protected-activity-only incidents past their purge date; return how many."""
+    now = now or timezone.now()
+    due = Incident.objects.select_for_update().filter(
+        screening_outcome=Outcome.PROTECTED_ONLY, purge_after__lte=now
+    )
+    references = list(due.values_list("reference", flat=True))
+    if not references:
+        return 0
+    count = len(references)
+    # 5 U.S.C. 552a(e)(7); C-30 "discarded per policy": the audit log keeps that it happened.
+    audit_record(
+        actor=None,
+        verb="incident.purge_protected_only",
+        data={"count": count, "references": references},
+        actor_label="system",
+    )
+    due.delete()
+    return count

@@ -49,7 +49,9 @@ def protected_only_purge_days() -> int:
     return int(getattr(settings, "CUSTOS_PROTECTED_ONLY_PURGE_DAYS", 90))
 
 
-def _transition(*, incident: Incident, to: str, actor: Any, reason: str) -> None:
+def _transition(
+    *, incident: Incident, to: str, actor: Any, reason: str, also_save: tuple[str, ...] = ()
+) -> None:
     before = incident.status
     if to not in TRANSITIONS[before]:
         raise ValidationError(
@@ -58,7 +60,7 @@ def _transition(*, incident: Incident, to: str, actor: Any, reason: str) -> None
     incident.status = to
     if to == Status.CLOSED:
         incident.closed_at = timezone.now()
-    incident.save(update_fields=["status", "closed_at", "updated_at"])
+    incident.save(update_fields=["status", "closed_at", "updated_at", *also_save])
     audit_record(
         actor=actor,
         verb="incident.transition",
@@ -151,8 +153,13 @@ def _apply_screening(
         incident.purge_after = timezone.now() + timedelta(days=protected_only_purge_days())
     else:
         incident.purge_after = None
-    incident.save(
-        update_fields=["screening_outcome", "screening_reasons", "purge_after", "updated_at"]
+    # One save with the status: a protected-only incident is closed at once (database CHECK).
+    _transition(
+        incident=incident,
+        to=_OUTCOME_STATUS[result.outcome],
+        actor=actor,
+        reason="screening: " + result.outcome,
+        also_save=("screening_outcome", "screening_reasons", "purge_after"),
     )
     audit_record(
         actor=actor,
@@ -165,12 +172,6 @@ def _apply_screening(
             "offenses_allowed": result.offenses_allowed,
         },
         actor_label=None if actor is not None else "public",
-    )
-    _transition(
-        incident=incident,
-        to=_OUTCOME_STATUS[result.outcome],
-        actor=actor,
-        reason="screening: " + result.outcome,
     )
 
 

@@ -104,7 +104,14 @@ class ExposureAlert(models.Model):
     spans = models.JSONField(default=list)
     restricted = models.BooleanField(default=False)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
-    # INCIDENT_FK (added once the incidents app's models land)
+    # The incident drafted for restricted information (18 U.S.C. 119), if any.
+    incident = models.ForeignKey(
+        "incidents.Incident",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="exposure_alerts",
+    )
     raised_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

@@ -19,10 +19,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import FieldOffice, User
-from accounts.permissions import Perm, check
+from accounts.permissions import Perm, check, has_perm
 from accounts.roles import Role
 from audit.services import audit_record
-from exposure import crypto, scanning
+from exposure import scanning
 from exposure.models import (
     AlertNotice,
     ExposureAlert,
@@ -35,6 +35,9 @@ from exposure.scanner.identifiers import address_key, email_key, phone_key
 from exposure.scanner.normalise import canonical_plate, fold
 
 logger = logging.getLogger(__name__)
+
+# incidents.screening's conduct code for publishing restricted personal information (119).
+RESTRICTED_INFO_CONDUCT = "restricted_info_with_call_to_harm"
 
 PERSONAL_FIELDS = ("full_name", "aliases", "addresses", "phones", "emails", "plates", "relatives")
 LIST_FIELDS = ("aliases", "addresses", "phones", "emails", "plates")
@@ -260,34 +263,43 @@ def _send_alert_email(alert_id: int, recipient_id: int) -> None:
 def _draft_incident(
     *, alerts: list[ExposureAlert], source_label: str, actor: User | None
 ) -> Any | None:
-    """Draft an incident for restricted exposures (18 U.S.C. 119) through the intake service."""
-    try:
-        from incidents import services as incident_services
-    except ImportError:  # the intake app has not landed: the alerts still stand
+    """Draft an incident for restricted exposures (18 U.S.C. 119) through the intake service.
+
+    The draft records the conduct (publishing restricted personal information) so that 119 is an
+    offense the incident *may* allege; it alleges none. Intent to threaten or intimidate is an
+    element a person must establish from evidence, and no subject is created (28 CFR 23.20(a),
+    (c): a subject needs an alleged offense, a written justification and an approval).
+    """
+    from incidents import services as incident_services
+    from incidents.models import Victim
+
+    office = alerts[0].office
+    if actor is None or not has_perm(actor, Perm.INCIDENT_SUBMIT) or actor.office_id != office.pk:
+        # Nobody who may report for this office raised it: the protective unit drafts it from
+        # the alert page instead (alert_incident_draft).
         return None
     victims = []
     for alert in alerts:
-        contact = _person_contact(alert.person)
-        victims.append(
-            {
-                "user": contact,
-                "name": f"Roster entry {alert.person.roster_id}",
-                "relation": alert.person.relation_to_linked or "self",
-            }
-        )
+        person = alert.person
+        if person.user_id is not None:
+            victims.append({"user": person.user, "relation": Victim.Relation.OFFICER})
+        else:
+            victims.append(
+                {"name": f"Roster entry {person.roster_id}", "relation": Victim.Relation.FAMILY}
+            )
     narrative = (
-        f"Exposure alert: restricted personal information (18 U.S.C. 119) of "
-        f"{len(alerts)} protected person(s) found in {source_label}. Identifier types: "
+        f"Exposure alert: restricted personal information (18 U.S.C. 119) of {len(alerts)} "
+        f"protected person(s) found in {source_label}. Identifier types: "
         + "; ".join(f"{a.person.roster_id}: {', '.join(a.identifier_types)}" for a in alerts)
-        + ". Drafted automatically; intent evidence must be added before any offense is alleged."
+        + ". Draft opened automatically: add the evidence of intent to threaten, intimidate or "
+        "incite before alleging an offense."
     )
     return incident_services.incident_submit(
-        office=alerts[0].office,
+        office=office,
         channel="exposure_alert",
-        conduct=["publishing_restricted_personal_information"],
+        conduct=[RESTRICTED_INFO_CONDUCT],
         narrative=narrative,
         victims=victims,
-        offenses=["18 U.S.C. 119"],
         actor=actor,
     )
 
@@ -353,12 +365,72 @@ def alerts_raise(
         if alert.restricted:
             by_office.setdefault(alert.office_id, []).append(alert)
     for office_alerts in by_office.values():
-        incident = _draft_incident(alerts=office_alerts, source_label=source_label, actor=actor)
-        if incident is not None and hasattr(ExposureAlert, "incident"):
-            for alert in office_alerts:
-                alert.incident = incident
-                alert.save(update_fields=["incident"])
+        _attach_incident(
+            office_alerts,
+            _draft_incident(alerts=office_alerts, source_label=source_label, actor=actor),
+            actor,
+        )
     return new_alerts
+
+
+def _attach_incident(alerts: list[ExposureAlert], incident: Any, actor: User | None) -> None:
+    if incident is None:
+        return
+    for alert in alerts:
+        alert.incident = incident
+        alert.save(update_fields=["incident"])
+        audit_record(
+            actor=actor,
+            verb="exposure_alert.incident_draft",
+            target=alert,
+            data={"incident": incident.reference},
+        )
+
+
+@transaction.atomic
+def alert_incident_draft(*, alert: ExposureAlert, actor: User) -> Any:
+    """Draft the incident for a restricted exposure that has none yet (protective unit)."""
+    _working_alert(alert, actor)
+    alert = ExposureAlert.objects.select_for_update().select_related("person").get(pk=alert.pk)
+    if not alert.restricted:
+        # 18 U.S.C. 119 covers restricted personal information only: a name, photo or badge
+        # number is a protective matter, with no incident and no subject.
+        raise ValidationError("No restricted personal information: this stays a protective matter.")
+    if alert.incident_id is not None:
+        raise ValidationError("This alert already has an incident.")
+    incident = _draft_incident(alerts=[alert], source_label=alert.source_label, actor=actor)
+    if incident is None:
+        raise PermissionDenied("You cannot report incidents for this office.")
+    _attach_incident([alert], incident, actor)
+    return incident
+
+
+def evidence_scan(*, item_id: int) -> list[ExposureAlert]:
+    """Scan an evidence item's OCR text (or transcript) and raise alerts (safe to run twice)."""
+    from evidence.models import EvidenceItem
+
+    item = EvidenceItem.objects.select_related("added_by").filter(pk=item_id).first()
+    if item is None:
+        return []
+    text = "\n".join(part for part in (item.ocr_text, item.transcript) if part)
+    if not text.strip():
+        return []
+    result = scanning.scan_text(text, str(item.pk))
+    with transaction.atomic():
+        audit_record(
+            actor=None,
+            verb="exposure.scan_evidence",
+            target=item,
+            data={"exposures": len(result.exposures)},
+            actor_label="system",
+        )
+        return alerts_raise(
+            result=result,
+            source_type=ExposureAlert.SourceType.EVIDENCE,
+            source_key=str(item.pk),
+            source_label=f"evidence item {item.pk}",
+            actor=item.added_by,
+        )
 
 
 def text_scan(
@@ -460,19 +532,3 @@ def notice_mark_read(*, notice: AlertNotice, user: User) -> None:
     if notice.read_at is None:
         notice.read_at = timezone.now()
         notice.save(update_fields=["read_at"])
-
-
-__all__ = [
-    "RosterValues",
-    "alert_acknowledge",
-    "alert_close",
-    "alerts_raise",
-    "crypto",
-    "measure_record",
-    "notice_mark_read",
-    "person_correct_own",
-    "person_save",
-    "roster_rotate_keys",
-    "text_scan",
-    "values_errors",
-]

@@ -1,0 +1,108 @@
+"""Forms for roster entries (one value per line), scanning text, and working alerts."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from exposure.models import ProtectiveMeasure
+from exposure.services import LIST_FIELDS, RosterValues
+
+_LINES = _("One per line.")
+
+
+def _lines(value: str) -> list[str]:
+    return [line.strip() for line in (value or "").splitlines() if line.strip()]
+
+
+class RosterValuesForm(forms.Form):
+    """The personal values of a roster entry. Nothing here records views or associations."""
+
+    full_name = forms.CharField(label=_("Full name"), max_length=200)
+    aliases = forms.CharField(
+        label=_("Other names and nicknames"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_LINES,
+    )
+    addresses = forms.CharField(
+        label=_("Home addresses"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_LINES,
+    )
+    phones = forms.CharField(
+        label=_("Personal phones"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_LINES,
+    )
+    emails = forms.CharField(
+        label=_("Personal e-mail addresses"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_LINES,
+    )
+    plates = forms.CharField(
+        label=_("Vehicle plates"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_LINES,
+    )
+    relatives = forms.CharField(
+        label=_("Relatives"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("One per line, as Name:relation (for example Ana Example:daughter)."),
+    )
+
+    @classmethod
+    def initial_for(cls, values: RosterValues) -> dict[str, str]:
+        initial = {name: "\n".join(getattr(values, name)) for name in LIST_FIELDS}
+        initial["full_name"] = values.full_name
+        initial["relatives"] = "\n".join(
+            f"{item['name']}:{item['relation']}" for item in values.relatives
+        )
+        return initial
+
+    def clean_relatives(self) -> list[dict[str, str]]:
+        relatives = []
+        for line in _lines(self.cleaned_data.get("relatives", "")):
+            name, _sep, relation = line.partition(":")
+            if not name.strip() or not relation.strip():
+                raise forms.ValidationError(
+                    _("Write each relative as Name:relation, not %(line)s."), params={"line": line}
+                )
+            relatives.append({"name": name.strip(), "relation": relation.strip()})
+        return relatives
+
+    def values(self) -> RosterValues:
+        data = self.cleaned_data
+        return RosterValues(
+            full_name=data["full_name"],
+            relatives=data["relatives"],
+            **{name: _lines(data.get(name, "")) for name in LIST_FIELDS},
+        )
+
+
+class NewEntryForm(RosterValuesForm):
+    roster_id = forms.CharField(label=_("Roster id"), max_length=64)
+    field_order = ["roster_id"]
+
+
+class ScanTextForm(forms.Form):
+    label = forms.CharField(label=_("Where the text came from"), max_length=80, required=False)
+    text = forms.CharField(label=_("Text to scan"), widget=forms.Textarea(attrs={"rows": 10}))
+
+
+class MeasureForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Protective measure"), choices=ProtectiveMeasure.Kind.choices)
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class CloseForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why the alert is closed"), widget=forms.Textarea(attrs={"rows": 2})
+    )

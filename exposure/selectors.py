@@ -1,0 +1,85 @@
+"""Every scoped read of the exposure app. Reads of roster entries are audited.
+
+"Not allowed" and "does not exist" give the same answer (Http404). Field offices see their own
+roster and alerts; oversight roles read all and change nothing.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from accounts.models import User
+from accounts.permissions import Perm, has_perm, office_q, reads_all_offices
+from audit.services import audit_record
+from exposure.models import AlertNotice, ExposureAlert, ProtectedPerson
+
+
+def may_read_roster(user: User) -> bool:
+    """Return whether the user reads their office's roster (protective unit) or all (oversight)."""
+    return has_perm(user, Perm.ROSTER_MANAGE) or (
+        reads_all_offices(user) and has_perm(user, Perm.OVERSIGHT_VIEW)
+    )
+
+
+def roster_visible_to(user: User) -> QuerySet[ProtectedPerson]:
+    """Return the roster entries the user may read, unaudited (callers audit what they show)."""
+    if not may_read_roster(user):
+        return ProtectedPerson.objects.none()
+    return ProtectedPerson.objects.filter(office_q(user)).select_related("office", "linked_to")
+
+
+def roster_list_for_user(*, user: User) -> list[ProtectedPerson]:
+    """Return the roster entries the user may read, decrypted, with one audit event."""
+    people = list(roster_visible_to(user))
+    # Every read of a roster entry is audited (DEVELOPERS: reads of sensitive records).
+    audit_record(actor=user, verb="roster.list", data={"roster_ids": [p.roster_id for p in people]})
+    return people
+
+
+def person_get_for_user(*, person_id: int, user: User) -> ProtectedPerson:
+    """Return one roster entry the user may read, and audit the read; else Http404."""
+    person = roster_visible_to(user).filter(pk=person_id).first()
+    if person is None:
+        raise Http404
+    audit_record(
+        actor=user, verb="roster.read", target=person, data={"roster_id": person.roster_id}
+    )
+    return person
+
+
+def own_entry_for_user(*, user: User) -> ProtectedPerson | None:
+    """Return the user's own roster entry (audited), or None."""
+    person = ProtectedPerson.objects.filter(user=user).first()
+    if person is not None:
+        audit_record(
+            actor=user, verb="roster.read_own", target=person, data={"roster_id": person.roster_id}
+        )
+    return person
+
+
+def alerts_visible_to(user: User) -> QuerySet[ExposureAlert]:
+    """Return alerts the user may see: the office's for the protective unit, all for oversight,
+    and always those about the user or a family member linked to them."""
+    own = Q(person__user=user) | Q(person__linked_to__user=user)
+    alerts = ExposureAlert.objects.select_related("person", "office")
+    if reads_all_offices(user) and has_perm(user, Perm.OVERSIGHT_VIEW):
+        return alerts.all()
+    if has_perm(user, Perm.ALERT_WORK):
+        # Q() | own would be just own, so the office filter is spelled out.
+        return alerts.filter(Q(office_id=user.office_id) | own)
+    return alerts.filter(own)
+
+
+def alert_get_for_user(*, alert_id: int, user: User) -> ExposureAlert:
+    """Return one alert the user may see (audited); else Http404."""
+    alert = alerts_visible_to(user).filter(pk=alert_id).first()
+    if alert is None:
+        raise Http404
+    audit_record(actor=user, verb="exposure_alert.read", target=alert)
+    return alert
+
+
+def notices_for_user(*, user: User) -> QuerySet[AlertNotice]:
+    """Return the user's own in-app notices, newest first."""
+    return AlertNotice.objects.filter(recipient=user).select_related("alert")

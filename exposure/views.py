@@ -1,0 +1,185 @@
+"""Thin views: the roster (protective unit, oversight), one's own entry, alerts, text scans."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms import Form
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.permissions import Perm, require
+from exposure import selectors, services
+from exposure.forms import CloseForm, MeasureForm, NewEntryForm, RosterValuesForm, ScanTextForm
+from exposure.services import RosterValues
+
+
+def _apply_errors(form: Form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field_name, messages_ in error.message_dict.items():
+            form.add_error(field_name if field_name in form.fields else None, messages_)
+    else:
+        form.add_error(None, error.messages)
+
+
+@require(Perm.HOME)
+def roster(request: HttpRequest) -> HttpResponse:
+    """List the roster entries the user may read (audited)."""
+    if not selectors.may_read_roster(request.user):
+        raise PermissionDenied
+    people = selectors.roster_list_for_user(user=request.user)
+    return render(request, "exposure/roster.html", {"people": people})
+
+
+@require(Perm.ROSTER_MANAGE)
+def person_new(request: HttpRequest) -> HttpResponse:
+    """Add a roster entry to the user's office."""
+    form = NewEntryForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            person, _created = services.person_save(
+                actor=request.user,
+                roster_id=form.cleaned_data["roster_id"],
+                office=request.user.office,
+                values=form.values(),
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Roster entry saved."))
+            return redirect("exposure:person", person.pk)
+    return render(request, "exposure/person_form.html", {"form": form, "person": None})
+
+
+@require(Perm.HOME)
+def person(request: HttpRequest, person_id: int) -> HttpResponse:
+    """Show one roster entry (audited read); the protective unit edits it here."""
+    entry = selectors.person_get_for_user(person_id=person_id, user=request.user)
+    form = RosterValuesForm(
+        request.POST or None, initial=RosterValuesForm.initial_for(RosterValues.of(entry))
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.person_save(
+                actor=request.user,
+                roster_id=entry.roster_id,
+                office=entry.office,
+                values=form.values(),
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Roster entry saved."))
+            return redirect("exposure:person", entry.pk)
+    return render(request, "exposure/person.html", {"person": entry, "form": form})
+
+
+@require(Perm.ROSTER_VIEW_OWN)
+def own_entry(request: HttpRequest) -> HttpResponse:
+    """Let a protected person see and correct their own entry."""
+    entry = selectors.own_entry_for_user(user=request.user)
+    if entry is None:
+        return render(request, "exposure/own_entry.html", {"person": None})
+    form = RosterValuesForm(
+        request.POST or None, initial=RosterValuesForm.initial_for(RosterValues.of(entry))
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.person_correct_own(user=request.user, values=form.values())
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Your entry is corrected."))
+            return redirect("exposure:own_entry")
+    return render(request, "exposure/own_entry.html", {"person": entry, "form": form})
+
+
+@require(Perm.HOME)
+def alerts(request: HttpRequest) -> HttpResponse:
+    """List the alerts the user may see, and their own in-app notices."""
+    return render(
+        request,
+        "exposure/alerts.html",
+        {
+            "alerts": selectors.alerts_visible_to(request.user)[:200],
+            "notices": selectors.notices_for_user(user=request.user).filter(read_at=None)[:50],
+        },
+    )
+
+
+@require(Perm.HOME)
+def alert(request: HttpRequest, alert_id: int) -> HttpResponse:
+    """Show one alert: source, identifier types, measures (never the matched values)."""
+    found = selectors.alert_get_for_user(alert_id=alert_id, user=request.user)
+    for notice in found.notices.filter(recipient=request.user, read_at=None):
+        services.notice_mark_read(notice=notice, user=request.user)
+    return render(
+        request,
+        "exposure/alert.html",
+        {"alert": found, "measure_form": MeasureForm(), "close_form": CloseForm()},
+    )
+
+
+def _alert_action(request: HttpRequest, alert_id: int, action: str) -> HttpResponse:
+    found = selectors.alert_get_for_user(alert_id=alert_id, user=request.user)
+    try:
+        if action == "acknowledge":
+            services.alert_acknowledge(alert=found, actor=request.user)
+        elif action == "measure":
+            form = MeasureForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError(_("Choose a protective measure."))
+            services.measure_record(alert=found, actor=request.user, **form.cleaned_data)
+        elif action == "incident":
+            services.alert_incident_draft(alert=found, actor=request.user)
+        else:
+            services.alert_close(
+                alert=found, actor=request.user, reason=request.POST.get("reason", "")
+            )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    return redirect("exposure:alert", found.pk)
+
+
+@require_POST
+@require(Perm.ALERT_WORK)
+def alert_acknowledge(request: HttpRequest, alert_id: int) -> HttpResponse:
+    return _alert_action(request, alert_id, "acknowledge")
+
+
+@require_POST
+@require(Perm.ALERT_WORK)
+def alert_measure(request: HttpRequest, alert_id: int) -> HttpResponse:
+    return _alert_action(request, alert_id, "measure")
+
+
+@require_POST
+@require(Perm.ALERT_WORK)
+def alert_close(request: HttpRequest, alert_id: int) -> HttpResponse:
+    return _alert_action(request, alert_id, "close")
+
+
+@require_POST
+@require(Perm.ALERT_WORK)
+def alert_incident(request: HttpRequest, alert_id: int) -> HttpResponse:
+    return _alert_action(request, alert_id, "incident")
+
+
+@require(Perm.ALERT_WORK)
+def scan_text(request: HttpRequest) -> HttpResponse:
+    """Scan text typed or pasted by staff; exposures raise alerts."""
+    form = ScanTextForm(request.POST or None)
+    result = new_alerts = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            result, new_alerts = services.text_scan(
+                actor=request.user, text=form.cleaned_data["text"], label=form.cleaned_data["label"]
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+    return render(
+        request, "exposure/scan.html", {"form": form, "result": result, "new_alerts": new_alerts}
+    )

@@ -103,3 +103,31 @@ def test_spanish_flyer_photo_to_alert_emails_and_incident_draft(
     from intel.models import Subject
 
     assert not Subject.objects.exists()
+
+
+def test_scan_evidence_command_finds_flyers_already_in_the_locker(
+    world, evidence_store, tmp_path, django_capture_on_commit_callbacks
+):
+    import io
+
+    from django.core.management import call_command
+
+    office = world.offices["a"]
+    reporter = world.user("a", "supervisor")
+    incident = incident_submit(
+        office=office,
+        channel="field_report",
+        conduct=["threat_written"],
+        narrative="Synthetic test: flyer found before the officer was on the roster.",
+        actor=reporter,
+    )
+    photo = render_flyer(FLYER, tmp_path / "aviso.jpg", angle=-4.0, seed=5)
+    with photo.open("rb") as handle:
+        item = evidence_ingest(incident=incident, fileobj=handle, filename="a.jpg", actor=reporter)
+    make_derivatives.call(item.pk)
+    make_person(office, lucia_values(), "R-001", user=world.user("a", "field_officer"))
+    err = io.StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("exposure", "scan-evidence", stderr=err)
+    assert "New alerts: 1." in err.getvalue()
+    assert ExposureAlert.objects.get().source_key == str(item.pk)

@@ -184,3 +184,19 @@ def test_fernet_keys_are_derived_from_any_secret():
     token = crypto.encrypt_json({"synthetic": True})
     assert crypto.decrypt_json(token) == {"synthetic": True}
     assert "synthetic" not in token
+
+
+def test_the_roster_has_no_field_for_views_or_associations():
+    # 28 CFR 23.20(b): no political, religious or social views, associations or activities.
+    from exposure.models import AlertNotice, ExposureAlert, ProtectiveMeasure
+
+    forbidden = ("polit", "relig", "belief", "view", "association", "affiliat", "activit", "party")
+    for model in (
+        ProtectedPerson,
+        ProtectedValueHash,
+        ExposureAlert,
+        ProtectiveMeasure,
+        AlertNotice,
+    ):
+        for model_field in model._meta.get_fields():
+            assert not any(word in model_field.name.lower() for word in forbidden), model_field

@@ -13,7 +13,7 @@ from audit.services import audit_record
 from exposure import scanning
 from exposure.roster_import import RosterImportError, import_roster
 from exposure.scanner import scan_jsonl
-from exposure.services import roster_rotate_keys
+from exposure.services import evidence_scan, roster_rotate_keys
 
 
 class Command(BaseCommand):
@@ -27,6 +27,11 @@ class Command(BaseCommand):
         scan = commands.add_parser("scan", help='Scan lines {"id": ..., "text": ...}.')
         scan.add_argument("file")
         scan.add_argument("--out", help="Write results here instead of stdout.")
+        evidence = commands.add_parser(
+            "scan-evidence",
+            help="Scan evidence items' OCR text against the roster (all, or the ids given).",
+        )
+        evidence.add_argument("ids", nargs="*", type=int)
         commands.add_parser(
             "rotate",
             help="Re-encrypt roster values under the first FIELD_ENCRYPTION_KEYS key and rehash.",
@@ -74,6 +79,19 @@ class Command(BaseCommand):
             data={"file": path.name, "documents": count},
             actor_label="system",
         )
+
+    def _scan_evidence(self, options: dict[str, Any]) -> None:
+        # Re-scanning is safe: alerts are unique per (person, source). Run it after a roster
+        # import so people added later learn of flyers already in the locker.
+        from evidence.models import EvidenceItem
+
+        items = EvidenceItem.objects.exclude(ocr_text="", transcript="")
+        if options["ids"]:
+            items = items.filter(pk__in=options["ids"])
+        new = 0
+        for item_id in items.order_by("pk").values_list("pk", flat=True).iterator():
+            new += len(evidence_scan(item_id=item_id))
+        self.stderr.write(f"New alerts: {new}.")
 
     def _rotate(self, options: dict[str, Any]) -> None:
         count = roster_rotate_keys()

@@ -1,0 +1,140 @@
+"""Access expectations for the evidence routes (read by common/tests/test_access_matrix.py).
+
+Every object here belongs to office A; users of office B get 404 as for a missing record.
+"""
+
+from __future__ import annotations
+
+import io
+
+from accounts.permissions import Perm, has_perm, reads_all_offices
+from common.testing import Actor, Route, World, office_record
+
+
+def _incident(world: World):
+    if "evidence_incident" not in world.objects:
+        from incidents.screening import CRIMINAL_CONDUCT
+        from incidents.services import incident_submit
+
+        world.objects["evidence_incident"] = incident_submit(
+            office=world.offices["a"],
+            channel="field_report",
+            conduct=[next(iter(CRIMINAL_CONDUCT))],
+            narrative="Synthetic access-matrix incident (fictional).",
+            actor=world.user("a", "field_officer"),
+        )
+    return world.objects["evidence_incident"]
+
+
+def _item(world: World):
+    if "evidence_item" not in world.objects:
+        from evidence.services import evidence_ingest
+
+        world.objects["evidence_item"] = evidence_ingest(
+            incident=_incident(world),
+            fileobj=io.BytesIO(b"Synthetic note: Officer Sample Two, 555-0173.\n"),
+            filename="nota.txt",
+            actor=world.user("a", "field_officer"),
+        )
+    return world.objects["evidence_item"]
+
+
+def _incident_kwargs(world: World) -> dict:
+    return {"incident_id": _incident(world).pk}
+
+
+def _item_kwargs(world: World) -> dict:
+    return {"item_id": _item(world).pk}
+
+
+def _download_kwargs(world: World) -> dict:
+    from evidence.selectors import download_token_make
+
+    item = _item(world)
+    return {"item_id": item.pk, "token": download_token_make(item=item, user=item.added_by)}
+
+
+def _download(actor: Actor) -> int:
+    # The link is bound to the user it was made for (a-field_officer); for anyone else it is
+    # as if it did not exist.
+    if actor.anonymous:
+        return 302
+    if (actor.office, actor.role) == ("a", "field_officer"):
+        return 200
+    return office_record(Perm.EVIDENCE_VIEW, ok=404)(actor)
+
+
+def _transfer_kwargs(world: World) -> dict:
+    from evidence.services import evidence_transfer
+
+    event = evidence_transfer(
+        item=_item(world),
+        actor=world.user("a", "field_officer"),
+        reason="Synthetic transfer for the access matrix.",
+        to_user=world.user("a", "supervisor"),
+    )
+    return {"event_id": event.pk}
+
+
+def _acknowledge(actor: Actor) -> int:
+    if actor.anonymous:
+        return 302
+    if actor.office != "a" and not reads_all_offices(actor.user):
+        return 404
+    # Only the named receiver may acknowledge; everyone else who can see the item gets 403.
+    return 302 if (actor.office, actor.role) == ("a", "supervisor") else 403
+
+
+def _api_item(actor: Actor) -> int:
+    if actor.anonymous:
+        return 401
+    visible = actor.office == "a" or reads_all_offices(actor.user)
+    return 200 if visible and has_perm(actor.user, Perm.EVIDENCE_VIEW) else 404
+
+
+def _api_upload_without_a_file(actor: Actor) -> int:
+    # The matrix sends no file: every signed-in caller gets the validation error.
+    return 401 if actor.anonymous else 422
+
+
+ROUTES = [
+    Route("evidence:incident", office_record(Perm.EVIDENCE_VIEW), kwargs=_incident_kwargs),
+    # A POST with no file re-renders the form with its error.
+    Route(
+        "evidence:incident",
+        office_record(Perm.EVIDENCE_ADD),
+        method="POST",
+        kwargs=_incident_kwargs,
+    ),
+    Route(
+        "evidence:export",
+        office_record(Perm.EVIDENCE_EXPORT, ok=422),
+        method="POST",
+        kwargs=_incident_kwargs,
+    ),
+    Route("evidence:detail", office_record(Perm.EVIDENCE_VIEW), kwargs=_item_kwargs),
+    Route("evidence:download", _download, kwargs=_download_kwargs),
+    Route(
+        "evidence:transfer",
+        office_record(Perm.EVIDENCE_ADD, ok=422),
+        method="POST",
+        kwargs=_item_kwargs,
+    ),
+    Route(
+        "evidence:transcript",
+        office_record(Perm.EVIDENCE_ADD, ok=422),
+        method="POST",
+        kwargs=_item_kwargs,
+    ),
+    Route(
+        "evidence:redact",
+        office_record(Perm.EVIDENCE_ADD, ok=422),
+        method="POST",
+        kwargs=_item_kwargs,
+    ),
+    Route("evidence:acknowledge", _acknowledge, method="POST", kwargs=_transfer_kwargs),
+    Route("api:evidence_upload", _api_upload_without_a_file, method="POST", api=True),
+    Route("api:evidence_upload_stream", _api_upload_without_a_file, method="PUT", api=True),
+    Route("api:evidence_get", _api_item, kwargs=_item_kwargs, api=True),
+    Route("api:evidence_custody", _api_item, kwargs=_item_kwargs, api=True),
+]

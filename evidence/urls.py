@@ -1,0 +1,20 @@
+from django.urls import path
+
+from evidence import views
+
+app_name = "evidence"
+
+urlpatterns = [
+    path("evidence/incident/<int:incident_id>/", views.incident_evidence, name="incident"),
+    path("evidence/incident/<int:incident_id>/export/", views.incident_export, name="export"),
+    path("evidence/<int:item_id>/", views.item_detail, name="detail"),
+    path("evidence/<int:item_id>/download/<str:token>/", views.item_download, name="download"),
+    path("evidence/<int:item_id>/transfer/", views.item_transfer, name="transfer"),
+    path("evidence/<int:item_id>/transcript/", views.item_transcript, name="transcript"),
+    path("evidence/<int:item_id>/redact/", views.item_redact, name="redact"),
+    path(
+        "evidence/custody/<int:event_id>/acknowledge/",
+        views.custody_acknowledge,
+        name="acknowledge",
+    ),
+]

@@ -1,0 +1,254 @@
+"""Evidence pages: thin adapters over evidence.services and evidence.selectors.
+
+Views never know where the bytes live: downloads stream from evidence.storage.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.models import User
+from accounts.permissions import Perm, has_perm
+from evidence import selectors, services, storage
+from evidence.bagexport import evidence_export_bag
+from evidence.forms import ExportForm, RedactForm, TranscriptForm, TransferForm, UploadForm
+from evidence.models import CustodyEvent, EvidenceItem
+from evidence.streaming import EvidenceRefused
+
+
+def _incident(request: HttpRequest, incident_id: int, perm: Perm) -> Any:
+    """Find first (404 for another office, as for a missing record), then check the capability."""
+    from incidents.selectors import incident_get_for_user
+
+    incident = incident_get_for_user(incident_id=incident_id, user=request.user, audit=False)
+    if not has_perm(request.user, perm):
+        raise PermissionDenied
+    return incident
+
+
+def _item(request: HttpRequest, item_id: int, perm: Perm) -> EvidenceItem:
+    from incidents.selectors import incidents_visible_to
+
+    item = (
+        EvidenceItem.objects.select_related("blob", "incident")
+        .filter(pk=item_id, incident__in=incidents_visible_to(request.user))
+        .first()
+    )
+    if item is None:
+        raise Http404
+    if not has_perm(request.user, perm):
+        raise PermissionDenied
+    return item
+
+
+def _signed_in(view):
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        return view(request, *args, **kwargs)
+
+    wrapper.__name__ = view.__name__
+    wrapper.__doc__ = view.__doc__
+    return wrapper
+
+
+@_signed_in
+def incident_evidence(request: HttpRequest, incident_id: int) -> HttpResponse:
+    """List an incident's evidence; upload a file (POST)."""
+    perm = Perm.EVIDENCE_ADD if request.method == "POST" else Perm.EVIDENCE_VIEW
+    incident = _incident(request, incident_id, perm)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                item = services.evidence_ingest(
+                    incident=incident,
+                    fileobj=upload,
+                    filename=upload.name,
+                    content_type=upload.content_type,
+                    actor=request.user,
+                    collected_by_statement=form.cleaned_data["collected_by_statement"],
+                )
+            except EvidenceRefused as refused:
+                # Bad input gets a clear error and loses nothing: the form keeps the statement.
+                form.add_error("file", refused.message)
+                status = 422
+            else:
+                messages.success(request, _("The file was added to the evidence locker."))
+                return redirect("evidence:detail", item_id=item.pk)
+        else:
+            status = 422 if request.FILES else 200
+    items = selectors.evidence_for_incident(incident=incident, user=request.user)
+    return render(
+        request,
+        "evidence/incident.html",
+        {
+            "incident": incident,
+            "items": items,
+            "form": form,
+            "can_add": has_perm(request.user, Perm.EVIDENCE_ADD),
+            "can_export": has_perm(request.user, Perm.EVIDENCE_EXPORT),
+            "export_form": ExportForm(),
+        },
+        status=status,
+    )
+
+
+@_signed_in
+def item_detail(request: HttpRequest, item_id: int) -> HttpResponse:
+    """Show one item, its file metadata and its chain of custody (the view is a custody event)."""
+    _item(request, item_id, Perm.EVIDENCE_VIEW)
+    item = selectors.evidence_get_for_user(item_id=item_id, user=request.user)
+    return render(
+        request,
+        "evidence/detail.html",
+        {
+            "item": item,
+            "custody": item.custody.select_related("to_user").order_by("sequence"),
+            "gaps": selectors.custody_gaps(item),
+            "chain_problems": selectors.custody_chain_verify(item),
+            "download_token": selectors.download_token_make(item=item, user=request.user),
+            "can_add": has_perm(request.user, Perm.EVIDENCE_ADD),
+            "transfer_form": TransferForm(),
+            "transcript_form": TranscriptForm(initial={"transcript": item.transcript}),
+            "redact_form": RedactForm(),
+        },
+    )
+
+
+@_signed_in
+def item_download(request: HttpRequest, item_id: int, token: str) -> HttpResponse:
+    """Stream the original to the user the short-lived link was made for."""
+    _item(request, item_id, Perm.EVIDENCE_VIEW)
+    item = selectors.download_token_open(token=token, user=request.user)
+    if item.pk != item_id:
+        raise Http404
+    services.evidence_access_record(
+        item=item, actor=request.user, action=CustodyEvent.Action.DOWNLOADED
+    )
+    response = StreamingHttpResponse(
+        storage.iter_chunks(item.blob.storage_key), content_type=item.mime_type
+    )
+    response["Content-Length"] = str(item.blob.size)
+    response["Content-Disposition"] = f'attachment; filename="{item.pk}.{item.extension}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@_signed_in
+@require_POST
+def item_transfer(request: HttpRequest, item_id: int) -> HttpResponse:
+    item = _item(request, item_id, Perm.EVIDENCE_ADD)
+    form = TransferForm(request.POST)
+    if form.is_valid():
+        to_user = None
+        if form.cleaned_data["to_username"]:
+            to_user = User.objects.filter(username=form.cleaned_data["to_username"]).first()
+            if to_user is None:
+                form.add_error("to_username", _("No user has that name."))
+        if not form.errors:
+            try:
+                services.evidence_transfer(
+                    item=item,
+                    actor=request.user,
+                    reason=form.cleaned_data["reason"],
+                    to_user=to_user,
+                    to_place=form.cleaned_data["to_place"],
+                )
+                return redirect("evidence:detail", item_id=item.pk)
+            except ValidationError as error:
+                form.add_error(None, error)
+    return render(request, "evidence/form_page.html", {"item": item, "form": form}, status=422)
+
+
+@_signed_in
+@require_POST
+def custody_acknowledge(request: HttpRequest, event_id: int) -> HttpResponse:
+    event = CustodyEvent.objects.filter(pk=event_id).select_related("item").first()
+    if event is None:
+        raise Http404
+    item = _item(request, event.item_id, Perm.EVIDENCE_VIEW)
+    if event.to_user_id != request.user.pk:
+        raise PermissionDenied
+    try:
+        services.evidence_acknowledge(transfer=event, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("evidence:detail", item_id=item.pk)
+
+
+@_signed_in
+@require_POST
+def item_transcript(request: HttpRequest, item_id: int) -> HttpResponse:
+    item = _item(request, item_id, Perm.EVIDENCE_ADD)
+    form = TranscriptForm(request.POST)
+    if form.is_valid():
+        try:
+            services.evidence_transcript_set(
+                item=item, actor=request.user, transcript=form.cleaned_data["transcript"]
+            )
+            return redirect("evidence:detail", item_id=item.pk)
+        except ValidationError as error:
+            form.add_error(None, error)
+    return render(request, "evidence/form_page.html", {"item": item, "form": form}, status=422)
+
+
+@_signed_in
+@require_POST
+def item_redact(request: HttpRequest, item_id: int) -> HttpResponse:
+    item = _item(request, item_id, Perm.EVIDENCE_ADD)
+    form = RedactForm(request.POST)
+    if form.is_valid():
+        try:
+            derived = services.evidence_redact(
+                item=item,
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
+                boxes=form.cleaned_data["boxes"],
+                pages=form.cleaned_data["pages"],
+            )
+            return redirect("evidence:detail", item_id=derived.pk)
+        except ValidationError as error:
+            form.add_error(None, error)
+    return render(request, "evidence/form_page.html", {"item": item, "form": form}, status=422)
+
+
+@_signed_in
+@require_POST
+def incident_export(request: HttpRequest, incident_id: int) -> HttpResponse:
+    """Export the incident's evidence as a BagIt bag, sent as a zip file."""
+    incident = _incident(request, incident_id, Perm.EVIDENCE_EXPORT)
+    form = ExportForm(request.POST)
+    if not form.is_valid():
+        return render(request, "evidence/form_page.html", {"form": form}, status=422)
+    work = Path(tempfile.mkdtemp(dir=storage.staging_dir(), prefix="export-"))
+    try:
+        bag = evidence_export_bag(
+            incident=incident, out_dir=work, actor=request.user, **form.cleaned_data
+        )
+        archive = work / f"{bag.name}.zip"
+        with zipfile.ZipFile(archive, "w", zipfile.ZIP_STORED) as zipped:
+            for path in sorted(bag.rglob("*")):
+                if path.is_file():
+                    zipped.write(path, Path(bag.name) / path.relative_to(bag))
+        shutil.rmtree(bag)
+        handle = open(archive, "rb")  # noqa: SIM115 - FileResponse closes it
+        archive.unlink()  # the open handle keeps the bytes until the response is sent
+        return FileResponse(handle, as_attachment=True, filename=archive.name)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)

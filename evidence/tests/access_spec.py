@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import io
 
-from accounts.permissions import Perm, has_perm, reads_all_offices
+from accounts.permissions import Perm, has_perm, is_read_only, reads_all_offices
 from common.testing import Actor, Route, World, office_record
 
 
@@ -93,8 +93,11 @@ def _api_item(actor: Actor) -> int:
 
 
 def _api_upload_without_a_file(actor: Actor) -> int:
-    # The matrix sends no file: every signed-in caller gets the validation error.
-    return 401 if actor.anonymous else 422
+    # Oversight roles change nothing (403 before anything is read); the matrix sends no file,
+    # so every other signed-in caller gets the validation error.
+    if actor.anonymous:
+        return 401
+    return 403 if is_read_only(actor.user) else 422
 
 
 ROUTES = [

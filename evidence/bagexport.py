@@ -8,6 +8,7 @@ export), with SHA-256 manifests. Validate it with the Library of Congress tool i
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 from pathlib import Path
@@ -28,6 +29,20 @@ def _safe_name(item: EvidenceItem) -> str:
     # Names were validated at ingest (no separators or control characters); prefix the id and
     # hash so two items with the same name cannot collide inside the bag.
     return f"{item.pk:06d}-{item.blob.sha256[:12]}-{item.original_filename}"
+
+
+def _copy_checked(item: EvidenceItem, destination: Path) -> None:
+    """Copy a stored original into the bag, refusing bytes that no longer match their hash."""
+    digest = hashlib.sha256()
+    with open(destination, "wb") as out:
+        for chunk in storage.iter_chunks(item.blob.storage_key):
+            digest.update(chunk)
+            out.write(chunk)
+    if digest.hexdigest() != item.blob.sha256:
+        # A bag's manifest would otherwise vouch for altered bytes; run `evidence verify`.
+        raise storage.StorageError(
+            f"Item {item.pk}: the stored original no longer matches its SHA-256; export stopped."
+        )
 
 
 def _custody_json(item: EvidenceItem) -> list[dict[str, Any]]:
@@ -100,7 +115,7 @@ def evidence_export_bag(
             metadata = []
             for item in items:
                 name = _safe_name(item)
-                storage.copy_to(item.blob.storage_key, originals / name)
+                _copy_checked(item, originals / name)
                 metadata.append(
                     {
                         "id": item.pk,

@@ -238,9 +238,13 @@ def incident_export(request: HttpRequest, incident_id: int) -> HttpResponse:
         return render(request, "evidence/form_page.html", {"form": form}, status=422)
     work = Path(tempfile.mkdtemp(dir=storage.staging_dir(), prefix="export-"))
     try:
-        bag = evidence_export_bag(
-            incident=incident, out_dir=work, actor=request.user, **form.cleaned_data
-        )
+        try:
+            bag = evidence_export_bag(
+                incident=incident, out_dir=work, actor=request.user, **form.cleaned_data
+            )
+        except (ValueError, storage.StorageError) as error:
+            form.add_error(None, str(error))
+            return render(request, "evidence/form_page.html", {"form": form}, status=409)
         archive = work / f"{bag.name}.zip"
         with zipfile.ZipFile(archive, "w", zipfile.ZIP_STORED) as zipped:
             for path in sorted(bag.rglob("*")):

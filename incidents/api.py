@@ -1,7 +1,5 @@
 """The incidents API: submit, read, list and search, screen a draft, review, offenses."""
 
-from __future__ import annotations
-
 from datetime import date, datetime
 from typing import Any
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import itertools
 
-from accounts.permissions import Perm, has_perm, reads_all_offices
-from common.testing import Actor, Route, page
+from accounts.permissions import Perm, has_perm, is_read_only, reads_all_offices
+from common.testing import Actor, Route, api_call, page
 
 _counter = itertools.count()
 
@@ -83,6 +83,17 @@ def _alert_action(actor: Actor) -> int:
     return 302 if actor.office == "a" else 404
 
 
+def _api_alert(actor: Actor) -> int:
+    return 401 if actor.anonymous else _alert_page(actor)
+
+
+def _api_scan(actor: Actor) -> int:
+    if actor.anonymous:
+        return 401
+    # The matrix posts a form, not JSON: the body is refused (422) after read-only roles (403).
+    return 403 if is_read_only(actor.user) else 422
+
+
 ROUTES = [
     Route("exposure:roster", _roster),
     Route("exposure:person_new", page(Perm.ROSTER_MANAGE)),
@@ -108,4 +119,7 @@ ROUTES = [
     # Drafting an incident needs INCIDENT_SUBMIT too, which the protective unit holds.
     Route("exposure:alert_incident", _alert_action, method="POST", kwargs=_alert_kwargs),
     Route("exposure:scan", page(Perm.ALERT_WORK)),
+    Route("api:exposure_scan", _api_scan, method="POST", api=True),
+    Route("api:exposure_alerts", api_call(Perm.HOME), api=True),
+    Route("api:exposure_alert", _api_alert, kwargs=_alert_kwargs, api=True),
 ]

@@ -90,3 +90,28 @@ def custody_gaps(item: EvidenceItem) -> list[CustodyEvent]:
             action=CustodyEvent.Action.TRANSFERRED, acknowledgement__isnull=True
         ).order_by("sequence")
     )
+
+
+def incident_ids_matching_evidence_text(text: str) -> QuerySet[Any]:
+    """Return ids of incidents whose evidence OCR text or transcript matches ``text``.
+
+    For incident search, beside the narrative (the caller scopes the incidents it returns).
+    PostgreSQL: full-text search with English and Spanish configurations; SQLite: substring.
+    """
+    from django.db import connection
+    from django.db.models import Q
+
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery, SearchVector
+
+        english = SearchQuery(text, config="english", search_type="websearch")
+        spanish = SearchQuery(text, config="spanish", search_type="websearch")
+        matches = EvidenceItem.objects.annotate(
+            _en=SearchVector("ocr_text", "transcript", config="english"),
+            _es=SearchVector("ocr_text", "transcript", config="spanish"),
+        ).filter(Q(_en=english) | Q(_es=spanish))
+    else:
+        matches = EvidenceItem.objects.filter(
+            Q(ocr_text__icontains=text) | Q(transcript__icontains=text)
+        )
+    return matches.values("incident_id")

@@ -10,6 +10,7 @@ import contextlib
 import hashlib
 import io
 import json
+import os
 import tempfile
 from dataclasses import asdict
 from pathlib import Path
@@ -320,6 +321,8 @@ def evidence_transcript_set(*, item: EvidenceItem, actor: Any, transcript: str) 
     item.transcript_machine_made = False
     item.save(update_fields=["transcript", "transcript_machine_made"])
     audit_record(actor=actor, verb="evidence.transcript", target=item)
+    item_id = item.pk
+    transaction.on_commit(lambda: _feed_exposure_scanner(item_id))
     return item
 
 
@@ -476,6 +479,55 @@ def evidence_ocr(*, item: EvidenceItem) -> EvidenceItem:
             target=item,
             data={"language": result.language, "confidence": result.mean_confidence},
         )
+        item_id = item.pk
+        transaction.on_commit(lambda: _feed_exposure_scanner(item_id))
+    return item
+
+
+def _feed_exposure_scanner(item_id: int) -> None:
+    # The exposure scanner (its own app) reads OCR text and transcripts for officers' details.
+    try:
+        from exposure import tasks as exposure_tasks
+    except ImportError:  # pragma: no cover - the exposure app is part of Custos
+        return
+    exposure_tasks.scan_evidence.enqueue(item_id)
+
+
+def whisper_model_dir() -> str:
+    """Return the configured local faster-whisper model directory ("" when none)."""
+    return os.environ.get("CUSTOS_WHISPER_MODEL_DIR", "") or getattr(
+        settings, "EVIDENCE_WHISPER_MODEL_DIR", ""
+    )
+
+
+def evidence_transcribe(*, item: EvidenceItem) -> EvidenceItem:
+    """Fill an audio item's empty transcript from a local speech-to-text model, if configured.
+
+    No model is ever downloaded: only a directory already on disk is used, and without one
+    (or without the faster-whisper package) staff write the transcript themselves.
+    """
+    model_dir = whisper_model_dir()
+    if item.kind not in ("audio", "video") or item.transcript or not model_dir:
+        return item
+    try:
+        from faster_whisper import WhisperModel  # type: ignore[import-not-found]
+    except ImportError:
+        return item
+    if not Path(model_dir).is_dir():
+        return item
+    model = WhisperModel(model_dir, device="cpu", compute_type="int8", local_files_only=True)
+    with storage.local_copy(item.blob.storage_key) as original:
+        segments, _info = model.transcribe(str(original))
+        text = " ".join(segment.text.strip() for segment in segments).strip()
+    with transaction.atomic():
+        item.transcript = text
+        item.transcript_machine_made = True  # shown as machine-made until staff replace it
+        item.save(update_fields=["transcript", "transcript_machine_made"])
+        audit_record(
+            actor=None, actor_label="speech-to-text", verb="evidence.transcribe", target=item
+        )
+        item_id = item.pk
+        transaction.on_commit(lambda: _feed_exposure_scanner(item_id))
     return item
 
 

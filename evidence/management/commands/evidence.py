@@ -56,6 +56,7 @@ class Command(BaseCommand):
         for name in ("recipient", "agency", "purpose", "legal-basis"):
             export.add_argument(f"--{name}", required=True)
         sub.add_parser("sweep", help="Remove partial uploads and unreferenced stored objects.")
+        sub.add_parser("schedule", help="Queue the daily fixity check and clean-up (db_worker).")
 
     def handle(self, *args: Any, **options: Any) -> None:
         getattr(self, f"_{options['action']}")(options)
@@ -144,6 +145,19 @@ class Command(BaseCommand):
         except (ValueError, StorageError) as error:
             raise CommandError(str(error)) from error
         self.stdout.write(f"Bag written: {bag} (validate in full: bagit.py --validate {bag})")
+
+    def _schedule(self, options: dict[str, Any]) -> None:
+        from evidence import tasks
+
+        for task_object, name in (
+            (tasks.fixity_scheduled, "fixity_scheduled"),
+            (tasks.cleanup_partials, "cleanup_partials"),
+        ):
+            if tasks._pending(name):
+                self.stdout.write(f"{name}: already queued")
+            else:
+                task_object.enqueue()
+                self.stdout.write(f"{name}: queued; it re-queues itself daily")
 
     def _sweep(self, options: dict[str, Any]) -> None:
         self.stdout.write(json.dumps(fixity.sweep_orphans()))

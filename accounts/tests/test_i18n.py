@@ -9,7 +9,9 @@ from django.urls import reverse
 def test_language_switch_shows_spanish_pages():
     client = Client()
     assert "Sign in" in client.get(reverse("accounts:login")).content.decode()
-    response = client.post(reverse("set_language"), {"language": "es", "next": reverse("accounts:login")})
+    response = client.post(
+        reverse("set_language"), {"language": "es", "next": reverse("accounts:login")}
+    )
     assert response.status_code == 302
     page = client.get(reverse("accounts:login")).content.decode()
     assert "Iniciar sesión" in page

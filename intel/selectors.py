@@ -1,0 +1,198 @@
+"""Every scoped read of the intelligence index. Not visible and not existing give one answer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from accounts.permissions import Perm, check, reads_all_offices
+from audit.services import audit_record
+from intel import identifiers as ids
+from intel.models import (
+    ControlOfficialNotice,
+    Dissemination,
+    Identifier,
+    LinkProposal,
+    PurgeRequest,
+    Sensitivity,
+    Subject,
+)
+
+
+def subjects_visible_to(user: Any) -> QuerySet[Subject]:
+    """Subjects of the user's office, or tied to an incident the user's office may see."""
+    from incidents.selectors import incidents_visible_to
+
+    subjects = Subject.objects.select_related("office", "predicate_offense", "control_official")
+    if user is None or not user.is_authenticated:
+        return subjects.none()
+    if reads_all_offices(user):
+        return subjects
+    if user.office_id is None:
+        return subjects.none()
+    # Need to know (28 CFR 23.20(e)): another office's subject is visible once an incident tied
+    # to it has been shared with the user's office.
+    shared = incidents_visible_to(user).values("pk")
+    return subjects.filter(
+        Q(office_id=user.office_id) | Q(incident_ties__incident__in=shared)
+    ).distinct()
+
+
+def subject_get_for_user(*, subject_id: Any, user: Any, audit: bool = True) -> Subject:
+    """Return one subject the user may see (Http404 otherwise); every read is audited."""
+    check(user, Perm.SUBJECT_VIEW)
+    try:
+        subject = subjects_visible_to(user).get(pk=subject_id)
+    except (Subject.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such subject.") from None
+    if audit:
+        # 28 CFR 23.20(g): every read of a subject is in the audit log.
+        audit_record(actor=user, verb="subject.view", target=subject)
+    return subject
+
+
+def subject_list(*, user: Any, status: str = "") -> QuerySet[Subject]:
+    check(user, Perm.SUBJECT_VIEW)
+    subjects = subjects_visible_to(user)
+    if status:
+        subjects = subjects.filter(status=status)
+    return subjects
+
+
+def _query_keys(query: str) -> list[tuple[str, str]]:
+    keys = []
+    for kind in (ids.Kind.PHONE, ids.Kind.EMAIL, ids.Kind.PLATE, ids.Kind.NAME):
+        try:
+            keys.append((kind, ids.normalize(kind, query)))
+        except ValidationError:
+            continue
+    if query.strip().startswith("@") or ":" not in query:
+        for platform in ids.Platform.values:
+            try:
+                keys.append((ids.Kind.HANDLE, ids.normalize_handle(query, platform)))
+            except ValidationError:
+                continue
+    return keys
+
+
+def subject_search(*, user: Any, query: str) -> list[Subject]:
+    """Search active subjects by any identifier or label.
+
+    Expired subjects are never returned (28 CFR 23.20(h)). A restricted subject is returned only
+    to its control official; anyone else gets no hit and the control official is told (C-10).
+    """
+    from intel.services import restricted_hit_notify
+
+    check(user, Perm.SUBJECT_VIEW)
+    query = (query or "").strip()
+    if not query:
+        return []
+    match = Q(label__icontains=query)
+    for kind, normalized in _query_keys(query):
+        if kind == ids.Kind.NAME:
+            surname = normalized.split()[-1]
+            candidates = Identifier.objects.filter(kind=kind, normalized__endswith=surname)
+            pks = [c.subject_id for c in candidates if ids.names_match(c.normalized, normalized)]
+            match |= Q(pk__in=pks)
+        else:
+            match |= Q(identifiers__kind=kind, identifiers__normalized=normalized)
+    found = list(
+        Subject.objects.filter(match, status=Subject.Status.ACTIVE).distinct().order_by("pk")
+    )
+    visible = set(
+        subjects_visible_to(user).filter(pk__in=[s.pk for s in found]).values_list("pk", flat=True)
+    )
+    results = []
+    for subject in found:
+        if subject.sensitivity == Sensitivity.RESTRICTED and user.pk != subject.control_official_id:
+            # Whoever searched (in this office or another), the control official hears of it.
+            restricted_hit_notify(subject=subject, searcher=user, context=f"search: {query}")
+            continue
+        if subject.pk in visible:
+            results.append(subject)
+    audit_record(
+        actor=user, verb="subject.search", data={"query": query, "results": [s.pk for s in results]}
+    )
+    return results
+
+
+def links_for_user(user: Any) -> QuerySet[LinkProposal]:
+    """Link proposals whose both sides the user may see."""
+    from incidents.selectors import incidents_visible_to
+
+    subjects = subjects_visible_to(user).values("pk")
+    incidents = incidents_visible_to(user).values("pk")
+    return LinkProposal.objects.filter(
+        Q(subject__in=subjects) & (Q(incident__in=incidents) | Q(other_subject__in=subjects))
+    ).select_related("subject", "incident", "other_subject", "decided_by")
+
+
+def link_get_for_user(*, link_id: Any, user: Any) -> LinkProposal:
+    link = links_for_user(user).filter(pk=link_id).first() if str(link_id).isdigit() else None
+    if link is None:
+        raise Http404("No such link.")
+    audit_record(actor=user, verb="link.view", target=link)
+    return link
+
+
+def _office_scope(user: Any, field: str = "office") -> Q:
+    if reads_all_offices(user):
+        return Q()
+    return Q(**{f"{field}_id": user.office_id}) if user.office_id else Q(pk__in=[])
+
+
+def review_queue(*, user: Any, now: Any = None) -> dict[str, Any]:
+    """Subjects due for review within 90 days, expired ones awaiting purge, purges awaiting a
+    second approver — for the user's office, or all offices for oversight."""
+    check(user, Perm.SUBJECT_VIEW)
+    now = now or timezone.now()
+    scope = _office_scope(user)
+    return {
+        "due": Subject.objects.filter(
+            scope, status=Subject.Status.ACTIVE, review_due__lte=now + timezone.timedelta(days=90)
+        ).order_by("review_due"),
+        "expired": Subject.objects.filter(scope, status=Subject.Status.EXPIRED),
+        "purges": PurgeRequest.objects.filter(
+            scope, status=PurgeRequest.Status.AWAITING_SECOND
+        ).select_related("first_approver"),
+    }
+
+
+def oversight_summary(*, user: Any) -> dict[str, Any]:
+    """Everything an oversight reader reviews (all offices for oversight roles)."""
+    from audit.models import AuditEvent, DisclosureRecord
+
+    check(user, Perm.OVERSIGHT_VIEW)
+    audit_record(actor=user, verb="oversight.view")
+    verbs = [
+        "subject.approve",
+        "subject.reject",
+        "subject.validate",
+        "subject.purge",
+        "link.confirm",
+        "link.reject",
+        "incident.share",
+        "case.share",
+        "purge.request",
+    ]
+    return {
+        "subjects": Subject.objects.all() if reads_all_offices(user) else Subject.objects.none(),
+        "events": AuditEvent.objects.filter(verb__in=verbs).order_by("-id")[:200],
+        "disclosures": DisclosureRecord.objects.all()[:200],
+        "disseminations": Dissemination.objects.select_related("agency", "released_by")[:200],
+        "purges": PurgeRequest.objects.all()[:200],
+    }
+
+
+def notices_for(*, user: Any) -> QuerySet[ControlOfficialNotice]:
+    return ControlOfficialNotice.objects.filter(control_official=user).select_related(
+        "subject", "searcher"
+    )
+
+
+def disseminations_visible_to(user: Any) -> QuerySet[Dissemination]:
+    return Dissemination.objects.filter(_office_scope(user)).select_related("agency")

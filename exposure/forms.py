@@ -106,3 +106,19 @@ class CloseForm(forms.Form):
     reason = forms.CharField(
         label=_("Why the alert is closed"), widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class LinkForm(forms.Form):
+    username = forms.CharField(
+        label=_("Staff account (username)"),
+        max_length=150,
+        required=False,
+        help_text=_("The person sees and corrects this entry, and is told of its alerts."),
+    )
+    family_of = forms.CharField(
+        label=_("Family member of (roster id)"),
+        max_length=64,
+        required=False,
+        help_text=_("Alerts about a family member go to the officer they are linked to."),
+    )
+    relation = forms.CharField(label=_("Relation"), max_length=40, required=False)

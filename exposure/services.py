@@ -167,6 +167,55 @@ def person_save(
 
 
 @transaction.atomic
+def person_link(
+    *,
+    actor: User,
+    person: ProtectedPerson,
+    username: str = "",
+    family_of: str = "",
+    relation: str = "",
+) -> ProtectedPerson:
+    """Link a roster entry to its staff account, or a family member to their officer's entry."""
+    check(actor, Perm.ROSTER_MANAGE)
+    person = ProtectedPerson.objects.select_for_update().get(pk=person.pk)
+    if actor.office_id != person.office_id:
+        raise PermissionDenied("This roster entry belongs to another office.")
+    errors: dict[str, str] = {}
+    user = None
+    if username.strip():
+        user = User.objects.filter(username=username.strip(), is_active=True).first()
+        if user is None or user.office_id != person.office_id:
+            errors["username"] = "No active account with that username in this office."
+        elif ProtectedPerson.objects.filter(user=user).exclude(pk=person.pk).exists():
+            errors["username"] = "That account is already linked to another roster entry."
+    officer = None
+    if family_of.strip():
+        officer = ProtectedPerson.objects.filter(
+            roster_id=family_of.strip(), office_id=person.office_id
+        ).first()
+        if officer is None or officer.pk == person.pk:
+            errors["family_of"] = "No other roster entry with that id in this office."
+        elif not relation.strip():
+            errors["relation"] = "Say how the family member is related (spouse, son...)."
+    if errors:
+        raise ValidationError(errors)
+    person.user = user
+    person.linked_to, person.relation_to_linked = officer, relation.strip() if officer else ""
+    person.save(update_fields=["user", "linked_to", "relation_to_linked", "updated_at"])
+    audit_record(
+        actor=actor,
+        verb="roster.link",
+        target=person,
+        data={
+            "roster_id": person.roster_id,
+            "user": user.username if user else "",
+            "family_of": officer.roster_id if officer else "",
+        },
+    )
+    return person
+
+
+@transaction.atomic
 def person_correct_own(*, user: User, values: RosterValues) -> ProtectedPerson:
     """Let a protected person correct their own roster entry."""
     check(user, Perm.ROSTER_VIEW_OWN)

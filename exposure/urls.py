@@ -8,6 +8,7 @@ urlpatterns = [
     path("exposure/roster/", views.roster, name="roster"),
     path("exposure/roster/new/", views.person_new, name="person_new"),
     path("exposure/roster/<int:person_id>/", views.person, name="person"),
+    path("exposure/roster/<int:person_id>/link/", views.person_link, name="person_link"),
     path("exposure/me/", views.own_entry, name="own_entry"),
     path("exposure/alerts/", views.alerts, name="alerts"),
     path("exposure/alerts/<int:alert_id>/", views.alert, name="alert"),

@@ -12,7 +12,14 @@ from django.views.decorators.http import require_POST
 
 from accounts.permissions import Perm, require
 from exposure import selectors, services
-from exposure.forms import CloseForm, MeasureForm, NewEntryForm, RosterValuesForm, ScanTextForm
+from exposure.forms import (
+    CloseForm,
+    LinkForm,
+    MeasureForm,
+    NewEntryForm,
+    RosterValuesForm,
+    ScanTextForm,
+)
 from exposure.services import RosterValues
 
 
@@ -73,7 +80,39 @@ def person(request: HttpRequest, person_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Roster entry saved."))
             return redirect("exposure:person", entry.pk)
-    return render(request, "exposure/person.html", {"person": entry, "form": form})
+    link_form = LinkForm(
+        initial={
+            "username": entry.user.username if entry.user_id else "",
+            "family_of": entry.linked_to.roster_id if entry.linked_to_id else "",
+            "relation": entry.relation_to_linked,
+        }
+    )
+    return render(
+        request, "exposure/person.html", {"person": entry, "form": form, "link_form": link_form}
+    )
+
+
+@require_POST
+@require(Perm.ROSTER_MANAGE)
+def person_link(request: HttpRequest, person_id: int) -> HttpResponse:
+    """Link an entry to its staff account or to the officer whose family member it is."""
+    entry = selectors.person_get_for_user(person_id=person_id, user=request.user)
+    form = LinkForm(request.POST)
+    if form.is_valid():
+        try:
+            services.person_link(actor=request.user, person=entry, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Links saved."))
+            return redirect("exposure:person", entry.pk)
+    values_form = RosterValuesForm(initial=RosterValuesForm.initial_for(RosterValues.of(entry)))
+    return render(
+        request,
+        "exposure/person.html",
+        {"person": entry, "form": values_form, "link_form": form},
+        status=422,
+    )
 
 
 @require(Perm.ROSTER_VIEW_OWN)

@@ -63,6 +63,14 @@ def _person_page(actor: Actor) -> int:
     return 404
 
 
+def _link(actor: Actor) -> int:
+    if actor.anonymous:
+        return 302
+    if not has_perm(actor.user, Perm.ROSTER_MANAGE):
+        return 403
+    return 302 if actor.office == "a" else 404
+
+
 def _alert_page(actor: Actor) -> int:
     if actor.anonymous:
         return 302
@@ -98,6 +106,14 @@ ROUTES = [
     Route("exposure:roster", _roster),
     Route("exposure:person_new", page(Perm.ROSTER_MANAGE)),
     Route("exposure:person", _person_page, kwargs=_person_kwargs),
+    # Re-saving the entry's own link: the unit of office A is redirected back to the entry.
+    Route(
+        "exposure:person_link",
+        _link,
+        method="POST",
+        kwargs=_person_kwargs,
+        data=lambda w: {"username": "a-field_officer"},
+    ),
     Route("exposure:own_entry", page(Perm.ROSTER_VIEW_OWN)),
     Route("exposure:alerts", page(Perm.HOME)),
     Route("exposure:alert", _alert_page, kwargs=_alert_kwargs),

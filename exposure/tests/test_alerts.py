@@ -236,3 +236,24 @@ def test_the_scan_page_raises_alerts(world, roster, signed_in, django_capture_on
     assert ExposureAlert.objects.filter(source_type="text").count() == 2
     empty = client.post("/exposure/scan/", {"label": "", "text": "   "})
     assert "This field is required" in empty.content.decode()
+
+
+def test_the_unit_links_a_family_member_to_their_officer(world, signed_in):
+    office = world.offices["a"]
+    officer_entry = make_person(office, lucia_values(), "R-001")
+    values = lucia_values()
+    values.full_name, values.aliases, values.relatives = "Tomas Quintero", [], []
+    values.phones, values.emails, values.plates = ["(202) 555-0166"], [], []
+    family = make_person(office, values, "R-001-F1")
+    unit = signed_in(world.user("a", "protective_unit"))
+    url = f"/exposure/roster/{officer_entry.pk}/link/"
+    assert unit.post(url, {"username": "a-field_officer"}).status_code == 302
+    bad = unit.post(f"/exposure/roster/{family.pk}/link/", {"family_of": "R-001"})
+    assert bad.status_code == 422 and "related" in bad.content.decode()
+    ok = unit.post(f"/exposure/roster/{family.pk}/link/", {"family_of": "R-001", "relation": "son"})
+    assert ok.status_code == 302
+    family.refresh_from_db()
+    assert family.linked_to == officer_entry and family.relation_to_linked == "son"
+    other_office = unit.post(url, {"username": "b-field_officer"})
+    assert other_office.status_code == 422
+    assert AuditEvent.objects.filter(verb="roster.link").count() == 2

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from ninja import File, Form, Router, Schema
+from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from custos.api import refuse_read_only
@@ -83,7 +83,7 @@ def evidence_upload(
     incident_id: Form[int],
     file: File[UploadedFile],
     collected_by_statement: Form[str] = "",
-) -> tuple[int, dict[str, Any]]:
+) -> Status[dict[str, Any]]:
     """Add a file (multipart form) to an incident's evidence."""
     incident = _incident_for_upload(request, incident_id)
     try:
@@ -98,13 +98,13 @@ def evidence_upload(
         )
     except EvidenceRefused as refused:
         raise _refused(refused) from None
-    return 201, _out(item)
+    return Status(201, _out(item))
 
 
 @router.put("/stream", response={201: ItemOut})
 def evidence_upload_stream(
     request: HttpRequest, incident_id: int, filename: str, collected_by_statement: str = ""
-) -> tuple[int, dict[str, Any]]:
+) -> Status[dict[str, Any]]:
     """Add a file sent as the raw request body (streamed to storage, never held in memory)."""
     incident = _incident_for_upload(request, incident_id)
     try:
@@ -119,7 +119,7 @@ def evidence_upload_stream(
         )
     except EvidenceRefused as refused:
         raise _refused(refused) from None
-    return 201, _out(item)
+    return Status(201, _out(item))
 
 
 @router.get("/{int:item_id}", response=ItemOut)

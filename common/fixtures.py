@@ -62,3 +62,47 @@ def smtp_server(settings):
         yield inbox
     finally:
         controller.stop()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """A real headless Chromium (Debian's /usr/bin/chromium) driven by Playwright.
+
+    Use with pytest-django's `live_server`. Playwright's sync API runs an event loop in this
+    thread, so Django's async-safety check is relaxed for the test process (the DB calls are
+    the test's own, made between browser steps, never concurrently).
+    """
+    import os
+
+    from playwright.sync_api import sync_playwright
+
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+            ],
+        )
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+def axe_violations(page) -> list[dict]:
+    """Inject axe-core (node_modules) into the page and return its violations."""
+    from pathlib import Path
+
+    axe = Path(__file__).resolve().parents[1] / "node_modules" / "axe-core" / "axe.min.js"
+    page.add_script_tag(content=axe.read_text(encoding="utf-8"))
+    result = page.evaluate("async () => await axe.run(document)")
+    return [
+        {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]]}
+        for v in result["violations"]
+    ]

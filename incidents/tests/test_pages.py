@@ -222,7 +222,7 @@ def test_public_tip_errors_are_linked_to_fields_and_nothing_is_lost(client, offi
     )
     page = response.content.decode()
     assert response.status_code == 400
-    assert 'href="#id_conduct_0"' in page or 'href="#id_conduct"' in page
+    assert 'href="#id_conduct"' in page and 'id="id_conduct"' in page
     assert "Synthetic test: kept text" in page
     too_long = _tip(client, office_a, narrative="x" * 5001)
     assert too_long.status_code == 400 and Incident.objects.count() == 0

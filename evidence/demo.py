@@ -36,7 +36,17 @@ def _flyer() -> bytes:
 
 def populate(*, offices: list) -> None:
     """Attach a demo note and a demo flyer photo to the first demo incident of each office."""
+    from evidence import tasks
     from incidents.models import Incident
+
+    # The embedded set-up's worker then runs the daily fixity check and clean-up.
+    if tasks.fixity_scheduled.get_backend().supports_defer:
+        for task_object, name in (
+            (tasks.fixity_scheduled, "fixity_scheduled"),
+            (tasks.cleanup_partials, "cleanup_partials"),
+        ):
+            if not tasks._pending(name):
+                task_object.enqueue()
 
     for office in offices:
         incident = Incident.objects.filter(office=office).order_by("pk").first()

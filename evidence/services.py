@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from accounts.permissions import Perm, check
 from audit.services import audit_record
-from evidence import media, storage
+from evidence import media, refusals, storage
 from evidence.models import Blob, CustodyEvent, EvidenceItem
 from evidence.sniff import Limits, sniff_and_validate, validate_filename
 from evidence.streaming import EvidenceRefused, stream_to_temp
@@ -143,6 +143,33 @@ def evidence_ingest(
         check(actor, Perm.EVIDENCE_ADD)
     elif source != EvidenceItem.Source.PUBLIC_TIP:
         raise PermissionDenied("Only the public tip form adds evidence without a signed-in user.")
+    try:
+        return _ingest(
+            incident=incident,
+            fileobj=fileobj,
+            filename=filename,
+            content_type=content_type,
+            actor=actor,
+            statement=collected_by_statement,
+            source=source,
+            location=location,
+        )
+    except EvidenceRefused as refused:
+        # The tipster reads the refusal in the form's language (English or Spanish).
+        raise refusals.localize(refused) from None
+
+
+def _ingest(
+    *,
+    incident: Any,
+    fileobj: Any,
+    filename: str,
+    content_type: str | None,
+    actor: Any,
+    statement: str,
+    source: str,
+    location: str,
+) -> EvidenceItem:
     upload_limits = limits()
     name = validate_filename(filename, limits=upload_limits)
     # Bytes go to a private staging file while hashed; on any refusal or error it is deleted.
@@ -171,7 +198,7 @@ def evidence_ingest(
             sniffed=sniffed,
             metadata=metadata,
             actor=actor,
-            statement=collected_by_statement,
+            statement=statement,
             source=source,
             location=location,
         )

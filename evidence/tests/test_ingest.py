@@ -206,3 +206,18 @@ def test_users_without_the_capability_cannot_add_evidence(local_store, incident,
     for role in ("oversight", "rs_approver", "administrator"):
         with pytest.raises(PermissionDenied):
             _ingest(incident, world.user("a", role), FICTIONAL_TEXT.encode(), "nota.txt")
+
+
+def test_a_refusal_reads_in_spanish_when_the_form_is_in_spanish(local_store, incident):
+    from django.utils import translation
+
+    with translation.override("es"), pytest.raises(EvidenceRefused) as refused:
+        evidence_ingest(
+            incident=incident,
+            fileobj=io.BytesIO(b""),
+            filename="vacia.jpg",
+            actor=None,
+            source="public_tip",
+        )
+    assert refused.value.code == "empty"
+    assert refused.value.message == "El archivo está vacío (0 bytes)."

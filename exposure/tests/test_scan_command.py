@@ -60,7 +60,25 @@ def test_scan_out_writes_the_file_and_nothing_to_stdout(jsonl, tmp_path, capfd):
 def test_scan_bad_input_is_a_clear_error(jsonl, tmp_path):
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"id": "x", "text": "fine"}\nnot json\n')
-    with pytest.raises(CommandError, match="not JSON lines"):
+    with pytest.raises(CommandError, match=r"bad\.jsonl, line 2: not a JSON line"):
         call_command("exposure", "scan", str(bad), "--out", str(tmp_path / "o.jsonl"))
     with pytest.raises(CommandError, match="No such file"):
         call_command("exposure", "scan", str(tmp_path / "missing.jsonl"))
+
+
+def test_scan_alert_raises_one_alert_per_person_and_document(jsonl, tmp_path, capfd, world):
+    from django.core import mail
+
+    from exposure.models import ExposureAlert
+
+    out_path = tmp_path / "results.jsonl"
+    call_command("exposure", "scan", str(jsonl), "--out", str(out_path), "--alert")
+    call_command("exposure", "scan", str(jsonl), "--out", str(out_path), "--alert")
+    alerts = ExposureAlert.objects.order_by("source_key")
+    assert [(a.person.roster_id, a.source_key) for a in alerts] == [
+        ("R-001", "docs.jsonl:d1"),
+        ("R-002", "docs.jsonl:d3"),
+    ]
+    assert alerts[0].restricted and alerts[0].incident is None  # the unit drafts it
+    assert capfd.readouterr().out == ""
+    assert mail.outbox == [] or all("exposure alert" in m.subject for m in mail.outbox)

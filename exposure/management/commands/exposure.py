@@ -1,7 +1,11 @@
-"""`custos exposure import-roster FILE.csv | scan FILE.jsonl [--out FILE] | rotate`."""
+"""`custos exposure` subcommands.
+
+import-roster FILE.csv | scan FILE.jsonl [--out FILE] [--alert] | scan-evidence [ID...] | rotate
+"""
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -11,9 +15,10 @@ from tqdm import tqdm
 
 from audit.services import audit_record
 from exposure import scanning
+from exposure.models import ExposureAlert
 from exposure.roster_import import RosterImportError, import_roster
 from exposure.scanner import scan_jsonl
-from exposure.services import evidence_scan, roster_rotate_keys
+from exposure.services import alerts_raise, evidence_scan, roster_rotate_keys
 
 
 class Command(BaseCommand):
@@ -27,6 +32,11 @@ class Command(BaseCommand):
         scan = commands.add_parser("scan", help='Scan lines {"id": ..., "text": ...}.')
         scan.add_argument("file")
         scan.add_argument("--out", help="Write results here instead of stdout.")
+        scan.add_argument(
+            "--alert",
+            action="store_true",
+            help="Also raise alerts (once per person and document) for the exposures found.",
+        )
         evidence = commands.add_parser(
             "scan-evidence",
             help="Scan evidence items' OCR text against the roster (all, or the ids given).",
@@ -64,11 +74,19 @@ class Command(BaseCommand):
             total=total, unit="B", unit_scale=True, disable=not sys.stderr.isatty(), file=sys.stderr
         )
         out = open(options["out"], "w", encoding="utf-8") if options["out"] else sys.stdout  # noqa: SIM115
+        lines = None
         try:
             with path.open(encoding="utf-8") as handle:
-                count = scan_jsonl(_Progress(handle, bar), out, scanner)
+                lines = _Progress(handle, bar)
+                if options["alert"]:
+                    count = self._scan_and_alert(lines, out, scanner, path.name)
+                else:
+                    count = scan_jsonl(lines, out, scanner)
         except (ValueError, UnicodeDecodeError) as error:
-            raise CommandError(f'{path}: not JSON lines of {{"id", "text"}}: {error}') from error
+            where = f"line {lines.line}" if lines is not None else "the file"
+            raise CommandError(
+                f'{path}, {where}: not a JSON line {{"id": ..., "text": ...}}: {error}'
+            ) from error
         finally:
             bar.close()
             if options["out"]:
@@ -79,6 +97,27 @@ class Command(BaseCommand):
             data={"file": path.name, "documents": count},
             actor_label="system",
         )
+
+    def _scan_and_alert(self, lines: Any, out: Any, scanner: Any, name: str) -> int:
+        count = 0
+        for line in lines:
+            if not line.strip():
+                continue
+            document = json.loads(line)
+            if not isinstance(document, dict):
+                raise ValueError("each line must be a JSON object")
+            result = scanner.scan(document.get("text") or "", document.get("id"))
+            out.write(json.dumps(result.as_dict(include_mentions=False)) + "\n")
+            if result.exposures:
+                alerts_raise(
+                    result=result,
+                    source_type=ExposureAlert.SourceType.BULK,
+                    source_key=f"{name}:{document.get('id')}"[:128],
+                    source_label=f"bulk file {name}, document {document.get('id')}"[:200],
+                    actor=None,
+                )
+            count += 1
+        return count
 
     def _scan_evidence(self, options: dict[str, Any]) -> None:
         # Re-scanning is safe: alerts are unique per (person, source). Run it after a roster
@@ -102,9 +141,10 @@ class _Progress:
     """Iterate a file's lines, advancing a progress bar by their size (streams: one at a time)."""
 
     def __init__(self, handle: Any, bar: tqdm) -> None:
-        self.handle, self.bar = handle, bar
+        self.handle, self.bar, self.line = handle, bar, 0
 
     def __iter__(self) -> Any:
         for line in self.handle:
+            self.line += 1
             self.bar.update(len(line.encode()))
             yield line

@@ -47,11 +47,12 @@ def case_counts(*, user: Any) -> dict[str, int]:
 
 def case_get_for_user(*, case_id: Any, user: Any, audit: bool = True) -> Case:
     """Return one case the user may see (Http404 otherwise); audit the read."""
-    check(user, Perm.CASE_VIEW)
     try:
         case = cases_visible_to(user).get(pk=case_id)
     except (Case.DoesNotExist, ValueError, TypeError):
         raise Http404("No such case.") from None
+    # Found first, then the capability: another office gets 404 whatever its roles.
+    check(user, Perm.CASE_VIEW)
     if audit:
         audit_record(actor=user, verb="case.view", target=case)
     return case

@@ -44,11 +44,12 @@ def subjects_visible_to(user: Any) -> QuerySet[Subject]:
 
 def subject_get_for_user(*, subject_id: Any, user: Any, audit: bool = True) -> Subject:
     """Return one subject the user may see (Http404 otherwise); every read is audited."""
-    check(user, Perm.SUBJECT_VIEW)
     try:
         subject = subjects_visible_to(user).get(pk=subject_id)
     except (Subject.DoesNotExist, ValueError, TypeError):
         raise Http404("No such subject.") from None
+    # Found first, then the capability: another office gets 404 whatever its roles.
+    check(user, Perm.SUBJECT_VIEW)
     if audit:
         # 28 CFR 23.20(g): every read of a subject is in the audit log.
         audit_record(actor=user, verb="subject.view", target=subject)

@@ -11,6 +11,7 @@ const copies = [
   ["node_modules/@uswds/uswds/dist/fonts", "uswds/fonts"],
   ["node_modules/@uswds/uswds/dist/img", "uswds/img"],
   ["node_modules/htmx.org/dist/htmx.min.js", "htmx/htmx.min.js"],
+  ["node_modules/cytoscape/dist/cytoscape.min.js", "cytoscape/cytoscape.min.js"],
 ];
 rmSync(vendor, { recursive: true, force: true });
 for (const [from, to] of copies) {

@@ -1,0 +1,327 @@
+"""Pages of the intelligence index: thin adapters over intel.services and intel.selectors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.permissions import Perm, has_perm, reads_all_offices, require
+from intel import selectors, services
+from intel.forms import (
+    ApproveForm,
+    DecideForm,
+    DisseminateForm,
+    PurgeForm,
+    SubjectForm,
+    ValidateForm,
+)
+from intel.models import PurgeRequest, Subject
+
+
+def _flash(request: HttpRequest, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+def _subject(request: HttpRequest, subject_id: int, perm: Perm) -> Subject:
+    """Find first (404 for another office), then check the capability (403)."""
+    subject = selectors.subjects_visible_to(request.user).filter(pk=subject_id).first()
+    if subject is None:
+        raise Http404("No such subject.")
+    if not has_perm(request.user, perm):
+        raise PermissionDenied
+    return subject
+
+
+def _signed_in(view):
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        return view(request, *args, **kwargs)
+
+    wrapper.__name__ = view.__name__
+    return wrapper
+
+
+@require(Perm.SUBJECT_VIEW)
+def subject_list(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()
+    subjects = (
+        selectors.subject_search(user=request.user, query=query)
+        if query
+        else selectors.subject_list(user=request.user)[:200]
+    )
+    return render(
+        request,
+        "intel/list.html",
+        {
+            "subjects": subjects,
+            "q": query,
+            "notices": selectors.notices_for(user=request.user)[:50],
+        },
+    )
+
+
+@require(Perm.SUBJECT_PROPOSE)
+def subject_new(request: HttpRequest) -> HttpResponse:
+    from cases.selectors import cases_visible_to
+    from incidents.models import Offense
+    from incidents.selectors import incidents_visible_to
+
+    form = SubjectForm(request.POST or None, office_id=request.user.office_id)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        incident = (
+            incidents_visible_to(request.user)
+            .filter(reference=data["incident_reference"].strip().upper())
+            .first()
+        )
+        case = (
+            cases_visible_to(request.user)
+            .filter(reference=data["case_reference"].strip().upper())
+            .first()
+        )
+        offense = Offense.objects.filter(code=data["predicate_offense"].strip()).first()
+        identifiers = []
+        if data["identifier_kind"] and data["identifier_value"]:
+            identifiers.append(
+                services.IdentifierInput(
+                    data["identifier_kind"], data["identifier_value"], data["identifier_platform"]
+                )
+            )
+        try:
+            subject = services.subject_propose(
+                actor=request.user,
+                label=data["label"],
+                incident_ids=[incident.pk] if incident else [],
+                case_id=case.pk if case else None,
+                predicate_offense_id=offense.pk if offense else None,
+                predicate_element=data["predicate_element"],
+                predicate_facts=data["predicate_facts"],
+                predicate_source=data["predicate_source"],
+                predicate_date=data["predicate_date"],
+                collection_method=data["collection_method"],
+                process_reference=data["process_reference"],
+                sensitivity=data["sensitivity"],
+                source_reliability=data["source_reliability"],
+                content_validity=data["content_validity"],
+                control_official=data["control_official"],
+                identifiers=identifiers,
+            )
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                target = {"incidents": "incident_reference", "identifiers": "identifier_value"}
+                name = target.get(field, field)
+                for message in errors:
+                    form.add_error(name if name in form.fields else None, message)
+        else:
+            return redirect("intel:subject", subject_id=subject.pk)
+    return render(request, "intel/new.html", {"form": form})
+
+
+@_signed_in
+def subject_detail(request: HttpRequest, subject_id: int) -> HttpResponse:
+    subject = _subject(request, subject_id, Perm.SUBJECT_VIEW)
+    # 28 CFR 23.20(g): every read of a subject is audited.
+    selectors.subject_get_for_user(subject_id=subject.pk, user=request.user)
+    same_office = request.user.office_id == subject.office_id
+    return render(
+        request,
+        "intel/detail.html",
+        {
+            "subject": subject,
+            "identifiers": subject.identifiers.all(),
+            "ties": subject.incident_ties.select_related("incident"),
+            "validations": subject.validations.select_related("reviewer"),
+            "purges": subject.purge_requests.all(),
+            "may_approve": same_office
+            and subject.status == "proposed"
+            and has_perm(request.user, Perm.SUBJECT_APPROVE),
+            "may_validate": same_office
+            and subject.status == "active"
+            and has_perm(request.user, Perm.SUBJECT_VALIDATE),
+            "may_purge": same_office and has_perm(request.user, Perm.PURGE_APPROVE),
+            "may_disseminate": subject.status == "active"
+            and has_perm(request.user, Perm.DISSEMINATE),
+            "approve_form": ApproveForm(),
+            "validate_form": ValidateForm(),
+            "purge_form": PurgeForm(),
+            "disseminate_form": DisseminateForm(),
+        },
+    )
+
+
+@require_POST
+@_signed_in
+def subject_approve(request: HttpRequest, subject_id: int) -> HttpResponse:
+    subject = _subject(request, subject_id, Perm.SUBJECT_APPROVE)
+    form = ApproveForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("Write the reason and choose approve or reject."))
+        if form.cleaned_data["decision"] == "reject":
+            services.subject_reject(
+                subject=subject, approver=request.user, reason=form.cleaned_data["reason"]
+            )
+        else:
+            services.subject_approve(
+                subject=subject,
+                approver=request.user,
+                reason=form.cleaned_data["reason"],
+                lawfully_obtained=form.cleaned_data["lawfully_obtained"],
+            )
+        messages.success(request, _("Decision recorded."))
+    except ValidationError as error:
+        _flash(request, error)
+    return redirect("intel:subject", subject_id=subject.pk)
+
+
+@require_POST
+@_signed_in
+def subject_validate(request: HttpRequest, subject_id: int) -> HttpResponse:
+    subject = _subject(request, subject_id, Perm.SUBJECT_VALIDATE)
+    form = ValidateForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("Choose the reason to keep the subject."))
+        services.subject_validate(subject=subject, reviewer=request.user, **form.cleaned_data)
+        messages.success(request, _("Validated; the review clock restarted."))
+    except ValidationError as error:
+        _flash(request, error)
+    return redirect("intel:subject", subject_id=subject.pk)
+
+
+@require_POST
+@_signed_in
+def purge_request(request: HttpRequest, subject_id: int) -> HttpResponse:
+    subject = _subject(request, subject_id, Perm.PURGE_APPROVE)
+    form = PurgeForm(request.POST)
+    form.is_valid()
+    try:
+        services.purge_request(
+            record=subject,
+            approver=request.user,
+            schedule_item=form.cleaned_data.get("schedule_item", ""),
+            reason=form.cleaned_data.get("reason", ""),
+        )
+        messages.success(request, _("Purge requested; a second approver must confirm."))
+    except ValidationError as error:
+        _flash(request, error)
+    return redirect("intel:subject", subject_id=subject.pk)
+
+
+@require_POST
+@_signed_in
+def purge_approve(request: HttpRequest, purge_id: int) -> HttpResponse:
+    purge = PurgeRequest.objects.filter(pk=purge_id).first()
+    if purge is None or not (
+        reads_all_offices(request.user) or purge.office_id == request.user.office_id
+    ):
+        raise Http404("No such purge request.")
+    if not has_perm(request.user, Perm.PURGE_APPROVE):
+        raise PermissionDenied
+    try:
+        services.purge_approve(request=purge, approver=request.user)
+        messages.success(request, _("Purged. Tombstone: %(t)s") % {"t": purge.tombstone})
+    except ValidationError as error:
+        _flash(request, error)
+    return redirect("intel:review")
+
+
+@require_POST
+@_signed_in
+def subject_disseminate(request: HttpRequest, subject_id: int) -> HttpResponse:
+    subject = _subject(request, subject_id, Perm.DISSEMINATE)
+    form = DisseminateForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("Choose the agency and name the recipient."))
+        data = form.cleaned_data
+        if data["type"] == "imminent_danger":
+            release = services.disseminate_imminent_danger(
+                subject_id=subject.pk,
+                actor=request.user,
+                agency=data["agency"],
+                recipient_name=data["recipient_name"],
+                danger_statement=data["danger_statement"],
+                protective_advice=data["protective_advice"],
+            )
+        else:
+            release = services.disseminate_intelligence(
+                subject_id=subject.pk,
+                actor=request.user,
+                agency=data["agency"],
+                recipient_name=data["recipient_name"],
+                purpose=data["purpose"],
+            )
+        return render(request, "intel/release.html", {"release": release})
+    except ValidationError as error:
+        _flash(request, error)
+    return redirect("intel:subject", subject_id=subject.pk)
+
+
+@require(Perm.SUBJECT_VIEW)
+def links(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "intel/links.html",
+        {
+            "links": selectors.links_for_user(request.user).filter(status="proposed")[:200],
+            "decided": selectors.links_for_user(request.user).exclude(status="proposed")[:200],
+            "may_decide": has_perm(request.user, Perm.LINK_DECIDE),
+            "form": DecideForm(),
+        },
+    )
+
+
+@require_POST
+@_signed_in
+def link_decide(request: HttpRequest, link_id: int) -> HttpResponse:
+    link = selectors.links_for_user(request.user).filter(pk=link_id).first()
+    if link is None:
+        raise Http404("No such link.")
+    if not has_perm(request.user, Perm.LINK_DECIDE):
+        raise PermissionDenied
+    form = DecideForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("Choose confirm or reject."))
+        services.link_decide(
+            link=link,
+            analyst=request.user,
+            confirm=form.cleaned_data["decision"] == "confirm",
+            reason=form.cleaned_data["reason"],
+        )
+        messages.success(request, _("Decision recorded."))
+    except ValidationError as error:
+        _flash(request, error)
+    return redirect("intel:links")
+
+
+@require(Perm.SUBJECT_VIEW)
+def review(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "intel/review.html",
+        {
+            **selectors.review_queue(user=request.user),
+            "may_purge": has_perm(request.user, Perm.PURGE_APPROVE),
+        },
+    )
+
+
+@require(Perm.OVERSIGHT_VIEW)
+def oversight(request: HttpRequest) -> HttpResponse:
+    from incidents.models import Incident
+
+    summary = selectors.oversight_summary(user=request.user)
+    # Counts only: protected-activity-only incidents are never opened (5 U.S.C. 552a(e)(7)).
+    summary["protected_only"] = Incident.objects.filter(screening_outcome="protected_only").count()
+    return render(request, "intel/oversight.html", summary)

@@ -6,6 +6,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
+from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
 from accounts.permissions import Perm, check, has_perm
@@ -120,6 +121,19 @@ class SearchFilters(Schema):
     date_to: date | None = None
 
 
+# Only these filters exist: nothing filters or sorts on a description or any sensitive category
+# (28 CFR 23.20(b); legal-controls C-33). Anything else is refused, not silently ignored.
+LIST_FILTERS = frozenset({"q", "status", "offense", "channel", "date_from", "date_to", "page"})
+
+
+def _refuse_unknown_filters(request: HttpRequest, allowed: frozenset[str]) -> None:
+    unknown = sorted(set(request.GET) - allowed)
+    if unknown:
+        raise HttpError(
+            400, f"Unknown filter: {', '.join(unknown)}. Filters: {', '.join(sorted(allowed))}."
+        )
+
+
 def _out(incident: Incident) -> dict[str, Any]:
     return {
         "id": incident.pk,
@@ -221,6 +235,7 @@ def incident_screen(request: HttpRequest, payload: ScreenIn) -> dict[str, Any]:
 @paginate(PageNumberPagination, page_size=25)
 def incident_list(request: HttpRequest, filters: Query[SearchFilters]) -> Any:
     """List and search the incidents the caller may see; every search is audited."""
+    _refuse_unknown_filters(request, LIST_FILTERS)
     incidents = selectors.incident_search(
         user=request.user,
         text=filters.q,

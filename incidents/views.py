@@ -10,9 +10,10 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import translation
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import Perm, has_perm, require
@@ -123,9 +124,18 @@ def phone_tip(request: HttpRequest) -> HttpResponse:
     return _staff_report(request, channel=Incident.Channel.PHONE_TIP, phone_tip=True)
 
 
+PAGE_FILTERS = frozenset({"q", "status", "offense", "channel", "from", "to", "page"})
+
+
 @require(Perm.INCIDENT_VIEW)
 def incident_list(request: HttpRequest) -> HttpResponse:
     params = request.GET
+    unknown = sorted(set(params) - PAGE_FILTERS)
+    if unknown:
+        # 28 CFR 23.20(b); legal-controls C-33: no filter on anything but these.
+        return HttpResponseBadRequest(
+            _("Unknown filter: %(names)s.") % {"names": ", ".join(unknown)}
+        )
     incidents = selectors.incident_search(
         user=request.user,
         text=params.get("q", "")[:200],

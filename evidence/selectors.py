@@ -115,3 +115,26 @@ def incident_ids_matching_evidence_text(text: str) -> QuerySet[Any]:
             Q(ocr_text__icontains=text) | Q(transcript__icontains=text)
         )
     return matches.values("incident_id")
+
+
+def fixity_overview(*, user: Any) -> dict[str, Any]:
+    """Return fixity counts and failing items for the originals of the user's office."""
+    from datetime import timedelta
+
+    from django.db.models import Q
+    from django.utils import timezone
+
+    from accounts.permissions import Perm, check, office_q
+    from evidence.models import Blob
+
+    check(user, Perm.EVIDENCE_VERIFY)
+    items = EvidenceItem.objects.filter(office_q(user))
+    blobs = Blob.objects.filter(items__in=items).distinct()
+    cutoff = timezone.now() - timedelta(days=90)
+    return {
+        "total": blobs.count(),
+        "never_checked": blobs.filter(last_checked_at__isnull=True).count(),
+        "overdue": blobs.filter(last_checked_at__lt=cutoff).count(),
+        "failing_items": items.filter(blob__last_check_ok=False).select_related("blob", "incident"),
+        "checked_recently": blobs.filter(Q(last_checked_at__gte=cutoff)).count(),
+    }

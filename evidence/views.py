@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
-from accounts.permissions import Perm, has_perm
+from accounts.permissions import Perm, has_perm, require
 from evidence import selectors, services, storage
 from evidence.bagexport import evidence_export_bag
 from evidence.forms import ExportForm, RedactForm, TranscriptForm, TransferForm, UploadForm
@@ -106,6 +106,12 @@ def incident_evidence(request: HttpRequest, incident_id: int) -> HttpResponse:
         },
         status=status,
     )
+
+
+@require(Perm.EVIDENCE_VERIFY)
+def fixity(request: HttpRequest) -> HttpResponse:
+    """Show the fixity state of the office's stored originals and any failing items."""
+    return render(request, "evidence/fixity.html", selectors.fixity_overview(user=request.user))
 
 
 @_signed_in

@@ -8,7 +8,7 @@ from __future__ import annotations
 import io
 
 from accounts.permissions import Perm, has_perm, is_read_only, reads_all_offices
-from common.testing import Actor, Route, World, office_record
+from common.testing import Actor, Route, World, office_record, page
 
 
 def _incident(world: World):
@@ -115,6 +115,7 @@ ROUTES = [
         method="POST",
         kwargs=_incident_kwargs,
     ),
+    Route("evidence:fixity", page(Perm.EVIDENCE_VERIFY)),
     Route("evidence:detail", office_record(Perm.EVIDENCE_VIEW), kwargs=_item_kwargs),
     Route("evidence:download", _download, kwargs=_download_kwargs),
     Route(

@@ -170,3 +170,25 @@ def test_another_office_cannot_see_or_add_evidence(local_store, incident, world,
     )
     assert response.status_code == 404
     assert EvidenceItem.objects.count() == 0
+
+
+def test_the_records_officer_sees_failing_originals_of_their_office_only(
+    local_store, incident, world, signed_in
+):
+    from evidence import fixity, storage
+    from evidence.services import evidence_ingest
+
+    bad = evidence_ingest(
+        incident=incident,
+        fileobj=io.BytesIO(jpeg_bytes()),
+        filename="foto.jpg",
+        actor=world.user("a", "field_officer"),
+    )
+    storage._test_corrupt(bad.blob.storage_key, offset=300)
+    fixity.fixity_check()
+
+    own = signed_in(world.user("a", "records_officer")).get(reverse("evidence:fixity"))
+    other = signed_in(world.user("b", "records_officer")).get(reverse("evidence:fixity"))
+    assert own.status_code == other.status_code == 200
+    assert f"/evidence/{bad.pk}/" in own.content.decode()
+    assert f"/evidence/{bad.pk}/" not in other.content.decode()

@@ -1,0 +1,226 @@
+"""Find roster names (and relatives' names) without holding roster plaintext.
+
+An Aho-Corasick DFA over the letters view finds word starts that are public
+given names (or the three-letter prefixes the index keeps for given names the
+public list lacks; see ``index.py``). Only around those hits are the few
+neighbouring tokens canonicalised and hashed; a name n-gram is hashed only
+when all its tokens are roster name tokens, which a per-token digest cache
+answers in one dict lookup. This is what lets names be matched by keyed hash
+at bulk-crawl speed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import ahocorasick_rs
+
+from .candidates import Hit
+from .kinds import Kind
+from .normalise import NormalisedText, canonical_name_token
+
+_WORD = re.compile(rb"[a-z]{2,}")
+_NEXT_WORD = re.compile(r"[ \t]+(\w)")
+_MAX_GAP = 5  # separators between name tokens: ", " or " q. " (a dropped initial)
+_RELATIVE_WINDOW = 200  # characters either side of the officer's name
+_RELATION_DISTANCE = 40  # a relation word this close announces a relative
+_RELATION_WORDS = re.compile(
+    r"\b(?:wife|husband|spouse|son|sons|daughter|daughters|child|children|kid|kids|mother|mom|"
+    r"father|dad|brother|sister|family|married|partner|girlfriend|boyfriend|fianc[eé]e?|"
+    r"esposa|esposo|hij[oa]s?|madre|mam[aá]|padre|pap[aá]|herman[oa]s?|familia|novi[oa]|"
+    r"pareja|mujer|marido)\b",
+    re.IGNORECASE,
+)
+
+Lookup = Callable[[str, str], tuple[tuple[int, int], ...]]
+TokenInfo = Callable[[str], tuple[int, ...] | None]
+
+
+class NameFinder:
+    """Find names of roster people and their relatives in one document."""
+
+    def __init__(
+        self,
+        trigger_words: set[str],
+        trigger_prefixes: set[str],
+        lookup: Lookup,
+        token_info: TokenInfo,
+    ) -> None:
+        patterns: set[bytes] = set()
+        for word in trigger_words:
+            for variant in _ocr_variants(word):
+                patterns.add(b" " + variant.encode() + b" ")
+        for prefix in trigger_prefixes:
+            for variant in _ocr_variants(prefix):
+                patterns.add(b" " + variant.encode())
+        self._patterns = sorted(patterns)
+        self._automaton = (
+            ahocorasick_rs.BytesAhoCorasick(
+                self._patterns, implementation=ahocorasick_rs.Implementation.DFA
+            )
+            if self._patterns
+            else None
+        )
+        self._lookup = lookup
+        self._token_info = token_info
+
+    def find(self, text: NormalisedText) -> list[Hit]:
+        """Return name, relative-name and relative-given-name hits."""
+        if self._automaton is None:
+            return []
+        letters = text.letters_bytes
+        haystack = b" " + letters + b" "
+        starts = {
+            start
+            for _pattern, start, _end in self._automaton.find_matches_as_indexes(
+                haystack, overlapping=True
+            )
+        }
+        hits: list[Hit] = []
+        seen: set[tuple[int, int, int]] = set()
+        original = text.original
+        for start in sorted(starts):
+            # `start` indexes the space before the word in the padded haystack,
+            # which is the word's own offset in the unpadded view. A name is
+            # written with a capital (see _written_as_name): test that first,
+            # before any hashing, so lower-case prose ("will", "may") is free.
+            first = original[start]
+            if not (first.isupper() or first.isdigit()):
+                continue
+            end = letters.find(b" ", start)
+            end = len(letters) if end < 0 else end
+            if end - start < 2:
+                continue
+            token = canonical_name_token(letters[start:end].decode("ascii"))
+            if self._token_info(token) is None:
+                continue
+            # Cheap check before building n-grams: a name needs a roster token
+            # right after or right before the given name ("will be" has none).
+            if not self._neighbour_is_roster(letters, start, end):
+                continue
+            for sequence in _sequences(letters, start, end):
+                canonical = [canonical_name_token(word) for word, _s, _e in sequence]
+                if any(self._token_info(word) is None for word in canonical):
+                    continue
+                span_start, span_end = sequence[0][1], sequence[-1][2]
+                if not _written_as_name(text.original, span_start, span_end):
+                    continue
+                for person, role in self._lookup("name", " ".join(canonical)):
+                    marker = (person, span_start, span_end)
+                    if marker not in seen:
+                        seen.add(marker)
+                        hits.append(Hit(person, Kind(role), span_start, span_end))
+        if hits:
+            hits.extend(self._relative_given_names(text, hits))
+        return hits
+
+    def _neighbour_is_roster(self, letters: bytes, start: int, end: int) -> bool:
+        after = [word for word in letters[end : end + 48].split() if len(word) > 1][:2]
+        before = [word for word in letters[max(0, start - 40) : start].split() if len(word) > 1][
+            -1:
+        ]
+        return any(
+            self._token_info(canonical_name_token(word.decode("ascii"))) is not None
+            for word in (*after, *before)
+        )
+
+    def _relative_given_names(self, text: NormalisedText, hits: list[Hit]) -> list[Hit]:
+        """Find a relative's given name alone, capitalised, near the officer's name."""
+        found: list[Hit] = []
+        own_spans: dict[int, list[tuple[int, int]]] = {}
+        for hit in hits:
+            if hit.kind == Kind.NAME:
+                own_spans.setdefault(hit.person, []).append((hit.start, hit.end))
+        letters, original = text.letters_bytes, text.original
+        for person, spans in own_spans.items():
+            for span_start, span_end in spans:
+                window_start = max(0, span_start - _RELATIVE_WINDOW)
+                window = letters[window_start : span_end + _RELATIVE_WINDOW]
+                for match in _WORD.finditer(window):
+                    start, end = window_start + match.start(), window_start + match.end()
+                    if any(s <= start < e for s, e in spans):
+                        continue  # part of the officer's own name
+                    # A given name alone is a weak signal; demand the capital
+                    # letter a name is written with so "may" or "will" do not count.
+                    if not original[start].isupper():
+                        continue
+                    relatives = self._token_info(canonical_name_token(match.group().decode()))
+                    if not relatives or person not in relatives:
+                        continue
+                    # "Brandon Wall" or "Brandon Lee" is another name or a
+                    # street, not the relative Brandon on their own.
+                    following = _NEXT_WORD.match(original, end)
+                    if following and following.group(1)[0].isupper():
+                        continue
+                    # A given name alone is common; count it only when a relation
+                    # word stands next to it ("his wife Jennifer", "Tammy (son)").
+                    context = original[
+                        max(0, start - _RELATION_DISTANCE) : end + _RELATION_DISTANCE
+                    ]
+                    if not _RELATION_WORDS.search(context):
+                        continue
+                    found.append(Hit(person, Kind.RELATIVE_GIVEN, start, end))
+        return found
+
+
+_ORIGINAL_WORD = re.compile(r"[^\W_]+")
+
+
+def _written_as_name(original: str, start: int, end: int) -> bool:
+    """Return whether every word of a span is written like part of a name.
+
+    Names are capitalised ("Grace Long", "GRACE LONG"); prose such as "long
+    frank talks" or "rose the rose" is not. OCR may turn a capital into a
+    digit ("8rown"), which is allowed; a number ("11") is not a name word.
+    """
+    for match in _ORIGINAL_WORD.finditer(original, start, end):
+        word = match.group()
+        if len(word) == 1:
+            continue  # an initial
+        letters = sum(char.isalpha() for char in word)
+        if letters < len(word) - 1 or not (word[0].isupper() or word[0].isdigit()):
+            return False
+    return True
+
+
+def _ocr_variants(word: str) -> set[str]:
+    """Return spellings OCR produces for "m" and "rn" in a trigger word."""
+    return {word, word.replace("rn", "m"), word.replace("m", "rn")}
+
+
+def _sequences(letters: bytes, start: int, end: int) -> list[list[tuple[str, int, int]]]:
+    """Return the candidate name n-grams around a given-name token."""
+    given = (letters[start:end].decode("ascii"), start, end)
+    right: list[tuple[str, int, int]] = []
+    previous_end = end
+    for match in _WORD.finditer(letters, end, min(len(letters), end + 80)):
+        if match.start() - previous_end > _MAX_GAP or len(right) == 3:
+            break
+        right.append((match.group().decode("ascii"), match.start(), match.end()))
+        previous_end = match.end()
+    left: list[tuple[str, int, int]] = []
+    window_start = max(0, start - 60)
+    for match in _WORD.finditer(letters, window_start, start):
+        left.append((match.group().decode("ascii"), match.start(), match.end()))
+    left = left[-2:]
+    # Keep only the left tokens that sit right before the given name.
+    kept_left: list[tuple[str, int, int]] = []
+    boundary = start
+    for item in reversed(left):
+        if boundary - item[2] > _MAX_GAP:
+            break
+        kept_left.insert(0, item)
+        boundary = item[1]
+    sequences = []
+    for length in range(1, len(right) + 1):
+        sequences.append([given, *right[:length]])
+    if len(right) >= 2:
+        # Skip an unknown middle name: "John Henry Smith" for roster "John Smith".
+        sequences.append([given, *right[1:2]])
+        if len(right) == 3:
+            sequences.append([given, *right[1:3]])
+    for length in range(1, len(kept_left) + 1):
+        # "SMITH, John" and "GARCIA LOPEZ, Juan".
+        sequences.append([*kept_left[-length:], given])
+    return sequences

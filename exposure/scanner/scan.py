@@ -1,0 +1,143 @@
+"""Scan documents against an index: one document, a stream, or a JSONL file.
+
+A ``Scanner`` owns the compiled Hyperscan database and Aho-Corasick DFA,
+which are not safe to share between threads: give each thread or process its
+own scanner (building one from an index takes tens of milliseconds).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator
+from typing import IO, Any
+
+from .candidates import Hit, ShapeFinder
+from .decide import DocumentResult, decide
+from .identifiers import iter_streets
+from .index import ExposureIndex, _public_trigger_forms, unpack_entries, unpack_persons
+from .kinds import Kind
+from .names import NameFinder
+from .normalise import normalise
+
+# Bounds on the per-scanner memo of candidate -> roster entries. The memo holds
+# candidate text seen in documents (never roster values) and spares a repeated
+# HMAC; clearing it keeps memory constant however long the stream is.
+_CACHE_LIMIT = 400_000
+_STREET_WINDOW = 400  # characters either side of a name
+
+
+class Scanner:
+    """Scan documents for roster exposures using a plaintext-free index."""
+
+    def __init__(self, index: ExposureIndex) -> None:
+        self.index = index
+        self._entries = index.entries
+        self._tokens = index.tokens
+        self._lookup_cache: dict[tuple[str, str], tuple[tuple[int, int], ...]] = {}
+        self._token_cache: dict[str, tuple[int, ...] | None] = {}
+        # Public given names that are roster name tokens become whole-word
+        # triggers; deciding that needs the key, so nothing is stored for it.
+        trigger_words = {
+            form
+            for form in _public_trigger_forms()
+            if index.digest("tok", form.replace("rn", "m")) in self._tokens
+        }
+        self.shapes = ShapeFinder(self._lookup)
+        self.names = NameFinder(
+            trigger_words, set(index.prefix_triggers), self._lookup, self._token_info
+        )
+
+    def _lookup(self, kind: str, value: str) -> tuple[tuple[int, int], ...]:
+        cache_key = (kind, value)
+        found = self._lookup_cache.get(cache_key)
+        if found is None:
+            if len(self._lookup_cache) >= _CACHE_LIMIT:
+                self._lookup_cache.clear()
+            packed = self._entries.get(self.index.digest(kind, value))
+            found = unpack_entries(packed) if packed else ()
+            self._lookup_cache[cache_key] = found
+        return found
+
+    def _token_info(self, token: str) -> tuple[int, ...] | None:
+        """Return None for a non-roster token, else persons it is a relative of."""
+        try:
+            return self._token_cache[token]
+        except KeyError:
+            pass
+        if len(self._token_cache) >= _CACHE_LIMIT:
+            self._token_cache.clear()
+        packed = self._tokens.get(self.index.digest("tok", token))
+        info = None if packed is None else unpack_persons(packed)
+        self._token_cache[token] = info
+        return info
+
+    def hits(self, text: str) -> list[Hit]:
+        """Return every roster key found in a text, before any decision."""
+        normalised = normalise(text)
+        hits = self.shapes.find(normalised)
+        name_hits = self.names.find(normalised)
+        windows: list[tuple[int, int]] = []
+        for hit in sorted(name_hits, key=lambda hit: hit.start):
+            if hit.kind != Kind.NAME:
+                continue
+            # A street without a house number is weak: look for it only near a
+            # roster name (rule 2 in decide.py).
+            start, end = max(0, hit.start - _STREET_WINDOW), hit.end + _STREET_WINDOW
+            if windows and start <= windows[-1][1]:
+                windows[-1] = (windows[-1][0], max(windows[-1][1], end))
+            else:
+                windows.append((start, end))
+        for window_start, window_end in windows:
+            for street, start, end in iter_streets(normalised.lower, window_start, window_end):
+                for person, role in self._lookup("street", street):
+                    hits.append(Hit(person, Kind(role), start, end))
+        return hits + name_hits
+
+    def scan(self, text: str, document_id: str | None = None) -> DocumentResult:
+        """Scan one document and decide its exposures and mentions."""
+        return decide(document_id, self.hits(text), self.index.person_ids)
+
+
+def scan_documents(
+    documents: Iterable[dict[str, Any]],
+    index: ExposureIndex | Scanner,
+    include_mentions: bool = False,
+) -> Iterator[dict[str, object]]:
+    """Stream ``{"id", "text"}`` dicts and yield one result dict per document.
+
+    Memory stays constant in the input size: one document is held at a time.
+    """
+    scanner = index if isinstance(index, Scanner) else Scanner(index)
+    for document in documents:
+        result = scanner.scan(document.get("text") or "", document.get("id"))
+        yield result.as_dict(include_mentions=include_mentions)
+
+
+def scan_jsonl(
+    in_fp: IO[str],
+    out_fp: IO[str],
+    index: ExposureIndex | Scanner,
+    progress: Callable[[int, int], None] | None = None,
+    include_mentions: bool = False,
+) -> int:
+    """Scan a JSONL stream of ``{"id", "text"}`` lines into a JSONL stream of results.
+
+    ``progress(documents, characters)`` is called every 1,000 documents.
+    Returns the number of documents scanned.
+    """
+    scanner = index if isinstance(index, Scanner) else Scanner(index)
+    count = characters = 0
+    for line in in_fp:
+        if not line.strip():
+            continue
+        document = json.loads(line)
+        text = document.get("text") or ""
+        result = scanner.scan(text, document.get("id"))
+        out_fp.write(json.dumps(result.as_dict(include_mentions=include_mentions)) + "\n")
+        count += 1
+        characters += len(text)
+        if progress is not None and count % 1000 == 0:
+            progress(count, characters)
+    if progress is not None:
+        progress(count, characters)
+    return count

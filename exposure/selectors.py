@@ -58,6 +58,24 @@ def own_entry_for_user(*, user: User) -> ProtectedPerson | None:
     return person
 
 
+def own_family_for_user(*, user: User, person: ProtectedPerson) -> list[ProtectedPerson]:
+    """Return the family entries linked to the user's own entry (audited)."""
+    family = list(ProtectedPerson.objects.filter(linked_to=person, linked_to__user=user))
+    if family:
+        audit_record(
+            actor=user,
+            verb="roster.read_own_family",
+            target=person,
+            data={"roster_ids": [member.roster_id for member in family]},
+        )
+    return family
+
+
+def roster_id_taken(roster_id: str) -> bool:
+    """Return whether a roster id is in use in any office."""
+    return ProtectedPerson.objects.filter(roster_id=roster_id.strip()).exists()
+
+
 def alerts_visible_to(user: User) -> QuerySet[ExposureAlert]:
     """Return alerts the user may see: the office's for the protective unit, all for oversight,
     and always those about the user or a family member linked to them."""

@@ -44,6 +44,10 @@ def roster(request: HttpRequest) -> HttpResponse:
 def person_new(request: HttpRequest) -> HttpResponse:
     """Add a roster entry to the user's office."""
     form = NewEntryForm(request.POST or None)
+    posted = request.method == "POST" and form.is_valid()
+    if posted and selectors.roster_id_taken(form.cleaned_data["roster_id"]):
+        # Roster ids are unique across offices; the answer is the same whichever office holds it.
+        form.add_error("roster_id", _("This roster id is already in use."))
     if request.method == "POST" and form.is_valid():
         try:
             person, _created = services.person_save(
@@ -132,7 +136,10 @@ def own_entry(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Your entry is corrected."))
             return redirect("exposure:own_entry")
-    return render(request, "exposure/own_entry.html", {"person": entry, "form": form})
+    family = selectors.own_family_for_user(user=request.user, person=entry)
+    return render(
+        request, "exposure/own_entry.html", {"person": entry, "form": form, "family": family}
+    )
 
 
 @require(Perm.HOME)

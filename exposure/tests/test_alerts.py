@@ -257,3 +257,22 @@ def test_the_unit_links_a_family_member_to_their_officer(world, signed_in):
     other_office = unit.post(url, {"username": "b-field_officer"})
     assert other_office.status_code == 422
     assert AuditEvent.objects.filter(verb="roster.link").count() == 2
+
+
+def test_an_officer_sees_their_family_entries_and_ids_are_not_an_oracle(world, signed_in):
+    office = world.offices["a"]
+    officer_entry = make_person(
+        office, lucia_values(), "R-001", user=world.user("a", "field_officer")
+    )
+    values = lucia_values()
+    values.full_name, values.aliases, values.relatives = "Tomas Quintero", [], []
+    values.phones, values.emails, values.plates = ["(202) 555-0166"], [], []
+    make_person(office, values, "R-001-F1", linked_to=officer_entry)
+    page = signed_in(world.user("a", "field_officer")).get("/exposure/me/").content.decode()
+    assert "Tomas Quintero" in page and "(202) 555-0166" in page
+    assert AuditEvent.objects.filter(verb="roster.read_own_family").count() == 1
+    form = {"roster_id": "R-001", "full_name": "Synthetic Person Example"}
+    for unit in (world.user("a", "protective_unit"), world.user("b", "protective_unit")):
+        response = signed_in(unit).post("/exposure/roster/new/", form)
+        assert response.status_code == 200
+        assert "already in use" in response.content.decode()

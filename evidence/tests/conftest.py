@@ -29,7 +29,7 @@ def local_store(settings, tmp_path):
 
 
 @pytest.fixture
-def s3_store(settings, s3_server):
+def s3_store(settings, s3_server, tmp_path):
     """Point the evidence store at a fresh bucket on the local moto S3 server."""
     bucket = f"evidence-{uuid.uuid4().hex[:12]}"
     credentials = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
@@ -53,6 +53,7 @@ def s3_store(settings, s3_server):
         },
     }
     settings.EVIDENCE_ALLOW_CORRUPTION_DRILL = True
+    settings.EVIDENCE_STAGING_DIR = str(tmp_path / "staging")  # private to this test
     return bucket
 
 

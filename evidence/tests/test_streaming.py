@@ -115,3 +115,26 @@ def test_sha256_file_matches_hashlib(tmp_path: Path) -> None:
     data = os.urandom(MIB + 3)
     path.write_bytes(data)
     assert sha256_file(path) == hashlib.sha256(data).hexdigest()
+
+
+def test_a_regular_file_is_copied_by_the_kernel_from_its_position(tmp_path: Path) -> None:
+    source = tmp_path / "source.bin"
+    data = os.urandom(3 * MIB + 17)
+    source.write_bytes(b"HEADER" + data)
+    with open(source, "rb") as handle:
+        handle.seek(6)  # a caller that already read a header: only the rest is the file
+        result = stream_to_temp(handle, directory=tmp_path, max_bytes=10 * MIB)
+    assert result.size == len(data)
+    assert result.sha256 == hashlib.sha256(data).hexdigest()
+    assert result.path.read_bytes() == data
+
+
+def test_a_regular_file_over_the_limit_or_empty_is_refused_before_copying(tmp_path: Path) -> None:
+    big, empty = tmp_path / "big.bin", tmp_path / "empty.bin"
+    big.write_bytes(b"x" * 2048)
+    empty.write_bytes(b"")
+    with open(big, "rb") as handle, pytest.raises(EvidenceTooLarge):
+        stream_to_temp(handle, directory=tmp_path, max_bytes=1024)
+    with open(empty, "rb") as handle, pytest.raises(EvidenceEmpty):
+        stream_to_temp(handle, directory=tmp_path, max_bytes=1024)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["big.bin", "empty.bin"]

@@ -20,7 +20,11 @@ from evidence.streaming import EvidenceRefused
 
 
 class _Progress:
-    """A read-only file wrapper that advances a progress bar as bytes are read."""
+    """A read-only file wrapper that advances a progress bar as bytes are read.
+
+    It hides the descriptor on purpose, so ingest streams through Python chunk by chunk and the
+    bar moves (a regular file would otherwise be copied by the kernel in one call).
+    """
 
     def __init__(self, handle: Any, bar: tqdm) -> None:
         self._handle, self._bar = handle, bar
@@ -29,9 +33,6 @@ class _Progress:
         count = self._handle.readinto(buffer)
         self._bar.update(count or 0)
         return count
-
-    def fileno(self) -> int:
-        return self._handle.fileno()
 
 
 class Command(BaseCommand):

@@ -9,7 +9,7 @@ both sides is what makes an OCR-damaged candidate meet its clean roster value.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 import phonenumbers
 
@@ -110,11 +110,43 @@ STREET_ONLY = re.compile(
 _STOP_WORDS = frozenset({"on", "the", "at", "in", "of", "la", "el", "de", "del", "en", "and", "y"})
 
 
+_WORD_CACHE_LIMIT = 200_000
+_word_tokens_cache: dict[str, tuple[str, ...]] = {}
+_word_info_cache: dict[str, tuple[str, tuple[str, ...], str | None]] = {}
+
+
+def word_tokens(word: str) -> tuple[str, ...]:
+    """Return ``name_tokens`` of one word, memoised (address words recur)."""
+    found = _word_tokens_cache.get(word)
+    if found is None:
+        if len(_word_tokens_cache) >= _WORD_CACHE_LIMIT:
+            _word_tokens_cache.clear()
+        found = _word_tokens_cache[word] = tuple(name_tokens(word))
+    return found
+
+
+def _word_info(word: str) -> tuple[str, tuple[str, ...], str | None]:
+    """Return (key, tokens, house number group or None) of one address word, memoised."""
+    found = _word_info_cache.get(word)
+    if found is None:
+        if len(_word_info_cache) >= _WORD_CACHE_LIMIT:
+            _word_info_cache.clear()
+        tokens = word_tokens(word)
+        number = _HOUSE_NUMBER.fullmatch(word.strip(".,"))
+        found = (" ".join(tokens), tokens, number.group(1) if number else None)
+        _word_info_cache[word] = found
+    return found
+
+
 def street_core(words: str) -> str | None:
     """Return the canonical street name: no directionals, type or unit words."""
+    return _street_core_tokens(name_tokens(words))
+
+
+def _street_core_tokens(all_tokens: Iterable[str]) -> str | None:
     tokens: list[str] = []
     directionals: list[str] = []
-    for token in name_tokens(words):
+    for token in all_tokens:
         if token in _CANONICAL_UNITS:
             break
         if token in _CANONICAL_DIRECTIONALS:
@@ -125,6 +157,14 @@ def street_core(words: str) -> str | None:
         tokens.append(token)
     # "West Throughway": the directional is the name itself.
     return " ".join(tokens or directionals) or None
+
+
+def _core_of(infos: Iterable[tuple[str, tuple[str, ...], str | None]]) -> str | None:
+    return _street_core_tokens(token for info in infos for token in info[1])
+
+
+def _type_of(key: str) -> str:
+    return _CANONICAL_TYPE_SPELLINGS.get(key, key)
 
 
 def house_number(raw: str) -> str:
@@ -148,41 +188,42 @@ def iter_addresses(folded: str, offset: int = 0) -> Iterator[tuple[str, str, str
     words = [
         (match.group(), match.start(), match.end()) for match in _ADDRESS_WORD.finditer(folded)
     ]
-    keys = [" ".join(name_tokens(word)) for word, _s, _e in words]
-    for i, (word, word_start, _word_end) in enumerate(words):
-        number = _HOUSE_NUMBER.fullmatch(word.strip(".,"))
-        if number and (i == 0 or words[i - 1][2] < word_start):
+    infos = [_word_info(word) for word, _s, _e in words]
+    count = len(words)
+    for i in range(count):
+        key, _tokens, number = infos[i]
+        word_start = words[i][1]
+        if number is not None and (i == 0 or words[i - 1][2] < word_start):
             # English: the type is the first type word after at least one word.
-            for j in range(i + 2, min(i + 7, len(words))):
-                if keys[j] in _CANONICAL_TYPES:
-                    core = street_core(" ".join(item[0] for item in words[i + 1 : j]))
+            for j in range(i + 2, min(i + 7, count)):
+                if infos[j][0] in _CANONICAL_TYPES:
+                    core = _core_of(infos[i + 1 : j])
                     if core:
                         yield (
-                            house_number(number.group(1)),
+                            house_number(number),
                             core,
-                            street_type(words[j][0]),
+                            _type_of(infos[j][0]),
                             offset + word_start,
                             offset + words[j][2],
                         )
                     break
-        if keys[i] in _CANONICAL_ES_TYPES or (
-            keys[i] == "eje" and i + 1 < len(words) and keys[i + 1] == "vlal"
+        if key in _CANONICAL_ES_TYPES or (
+            key == "eje" and i + 1 < count and infos[i + 1][0] == "vlal"
         ):
-            first_name_word = i + (2 if keys[i] == "eje" else 1)
-            for j in range(first_name_word + 1, min(first_name_word + 7, len(words))):
-                number = _HOUSE_NUMBER.fullmatch(words[j][0].strip(".,"))
-                if number and any(char.isdigit() for char in words[j][0]):
-                    name_words = [
-                        item[0]
-                        for item in words[first_name_word:j]
-                        if item[0].strip(".") not in _NUMBER_MARKERS
-                    ]
-                    core = street_core(" ".join(name_words))
+            first_name_word = i + (2 if key == "eje" else 1)
+            for j in range(first_name_word + 1, min(first_name_word + 7, count)):
+                later_number = infos[j][2]
+                if later_number is not None and any(char.isdigit() for char in words[j][0]):
+                    core = _core_of(
+                        infos[k]
+                        for k in range(first_name_word, j)
+                        if words[k][0].strip(".") not in _NUMBER_MARKERS
+                    )
                     if core:
                         yield (
-                            house_number(number.group(1)),
+                            house_number(later_number),
                             core,
-                            street_type(words[i][0]),
+                            _type_of(key),
                             offset + word_start,
                             offset + words[j][2],
                         )
@@ -207,26 +248,29 @@ def iter_streets(
         (match.group(), match.start(), match.end())
         for match in _STREET_WORD.finditer(folded, start, len(folded) if end is None else end)
     ]
-    canonical = [" ".join(name_tokens(word)) for word, _s, _e in words]
-    for i, word_key in enumerate(canonical):
+    tokens = [word_tokens(word) for word, _s, _e in words]
+    for i, word_tokens_i in enumerate(tokens):
+        word_key = " ".join(word_tokens_i)
         if word_key in _CANONICAL_TYPES and i > 0:
-            kind = street_type(words[i][0])
+            kind = _type_of(word_key)
             # "lives on Maple Ave": the name is the one to three words before.
             for length in range(1, min(3, i) + 1):
                 first = i - length
                 if words[first][0] in _STOP_WORDS:
                     break
-                core = street_core(" ".join(word for word, _s, _e in words[first:i]))
+                core = _street_core_tokens(token for item in tokens[first:i] for token in item)
                 if core:
                     yield f"{core} {kind}", words[first][1], words[i][2]
         if word_key in _CANONICAL_ES_TYPES and i + 1 < len(words):
-            kind = street_type(words[i][0])
+            kind = _type_of(word_key)
             # "en la calle Hidalgo": the name is the one to three words after.
             for length in range(1, min(3, len(words) - i - 1) + 1):
                 last = i + length
                 if words[last][0] in _STOP_WORDS:
                     break
-                core = street_core(" ".join(word for word, _s, _e in words[i + 1 : last + 1]))
+                core = _street_core_tokens(
+                    token for item in tokens[i + 1 : last + 1] for token in item
+                )
                 if core:
                     yield f"{core} {kind}", words[i][1], words[last][2]
 

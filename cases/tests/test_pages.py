@@ -1,0 +1,75 @@
+"""Pages: bad input gets a clear error and loses nothing; good input goes through. Synthetic."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from cases.models import Case
+from cases.tests.factories import make_incident
+from intel.models import Subject
+
+pytestmark = pytest.mark.django_db
+
+
+def test_case_form_keeps_input_and_names_the_unknown_incident(world, signed_in):
+    incident = make_incident(world.offices["a"])
+    other = make_incident(world.offices["b"])
+    client = signed_in(world.user("a", "supervisor"))
+    response = client.post(
+        reverse("cases:new"),
+        {
+            "title": "Synthetic title kept",
+            "incident_references": f"{incident.reference} {other.reference}",
+        },
+    )
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "Synthetic title kept" in text and other.reference in text
+    assert Case.objects.count() == 0
+    response = client.post(
+        reverse("cases:new"),
+        {"title": "Synthetic case", "incident_references": incident.reference.lower()},
+    )
+    case = Case.objects.get()
+    assert response.status_code == 302 and response.url == reverse("cases:detail", args=[case.pk])
+
+
+def test_subject_form_keeps_input_on_error_and_proposes_when_complete(world, signed_in):
+    incident = make_incident(world.offices["a"])
+    offense = incident.offenses.first()
+    client = signed_in(world.user("a", "analyst"))
+    data = {
+        "label": "Synthetic caller kept",
+        "incident_reference": incident.reference,
+        "predicate_offense": offense.code,
+        "predicate_element": offense.elements[0],
+        "predicate_facts": "",
+        "predicate_source": "Synthetic statement",
+        "predicate_date": timezone.localdate().isoformat(),
+        "collection_method": "officer_observation",
+        "sensitivity": "open",
+        "source_reliability": "reliable",
+        "content_validity": "probable",
+        "control_official": world.user("a", "supervisor").pk,
+        "identifier_kind": "phone",
+        "identifier_value": "555-010-0111",
+    }
+    response = client.post(reverse("intel:subject_new"), data)
+    assert response.status_code == 200
+    assert "Synthetic caller kept" in response.content.decode()
+    assert Subject.objects.count() == 0
+    data["predicate_facts"] = "Synthetic: two calls naming the officer's street."
+    data["collection_method"] = "legal_process"
+    response = client.post(reverse("intel:subject_new"), data)
+    assert response.status_code == 200 and "reference" in response.content.decode()
+    data["process_reference"] = "SUBPOENA-0001 (synthetic)"
+    response = client.post(reverse("intel:subject_new"), data)
+    subject = Subject.objects.get()
+    assert response.status_code == 302
+    assert subject.identifiers.get().normalized == "+15550100111"
+    page = signed_in(world.user("a", "rs_approver")).get(
+        reverse("intel:subject", args=[subject.pk])
+    )
+    assert "Reasonable-suspicion decision" in page.content.decode()

@@ -101,6 +101,7 @@ def incident_ids_matching_evidence_text(text: str) -> QuerySet[Any]:
     from django.db import connection
     from django.db.models import Q
 
+    matches: QuerySet[Any]
     if connection.vendor == "postgresql":
         from django.contrib.postgres.search import SearchQuery, SearchVector
 

@@ -454,13 +454,15 @@ def evidence_redact(
                         raise ValidationError({"boxes": "Draw at least one box."})
                     target = Path(work) / "redacted.png"
                     media.redact_image(original, target, boxes)
-                    extension, mime, detail = "png", "image/png", {"boxes": boxes}
+                    extension, mime = "png", "image/png"
+                    detail: dict[str, Any] = {"boxes": boxes}
                 elif item.kind == "pdf":
                     if not pages:
                         raise ValidationError({"pages": "Choose at least one page to keep."})
                     target = Path(work) / "redacted.pdf"
                     media.pdf_select_pages(original, target, pages)
-                    extension, mime, detail = "pdf", "application/pdf", {"pages_kept": pages}
+                    extension, mime = "pdf", "application/pdf"
+                    detail = {"pages_kept": pages}
                 else:
                     raise ValidationError("Only images and PDFs can be redacted here.")
             except media.MediaError as error:

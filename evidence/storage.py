@@ -41,7 +41,7 @@ class _StagedFile(File):
     """A staged temp file; ``temporary_file_path`` lets FileSystemStorage move it (no copy)."""
 
     def temporary_file_path(self) -> str:
-        return self.name
+        return str(self.name)
 
 
 def _storage() -> Storage:
@@ -70,7 +70,7 @@ def staging_dir() -> Path:
     configured = getattr(settings, "EVIDENCE_STAGING_DIR", "")
     if configured:
         path = Path(configured)
-    elif _is_local(storage):
+    elif isinstance(storage, FileSystemStorage):
         root = Path(storage.location)
         path = root.parent / f".{root.name}-staging"
     else:

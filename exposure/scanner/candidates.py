@@ -138,7 +138,7 @@ class ShapeFinder:
         if address_ends:
             # The address parser re-reads the windows itself; no span pass needed.
             reports[ADDRESS_EN] = {
-                max(0, end - _WINDOW[ADDRESS_EN]): end for end in sorted(address_ends)
+                _address_window_start(text.lower, end): end for end in sorted(address_ends)
             }
         hits: list[Hit] = []
         lower = text.lower
@@ -228,8 +228,11 @@ class ShapeFinder:
             for number, core, kind, start, end in iter_addresses(
                 lower[region_start:region_end], region_start
             ):
-                self._emit(hits, "addr", f"{number} {core} {kind}", start, end)
-                self._emit(hits, "street", f"{core} {kind}", start, end)
+                # Every roster address is indexed under its street key too, so a
+                # street with no roster entry needs no address lookup. Street keys
+                # repeat across documents and hit the memo; full addresses rarely do.
+                if self._emit(hits, "street", f"{core} {kind}", start, end):
+                    self._emit(hits, "addr", f"{number} {core} {kind}", start, end)
 
     def _plates_around(self, text: NormalisedText, spans: dict[int, int], hits: list[Hit]) -> None:
         lower, original = text.lower, text.original
@@ -308,6 +311,29 @@ def _neighbour(lower: str, original: str, position: int, direction: int) -> tupl
     if any(char.isdigit() for char in token) or token.isupper():
         return start, end
     return None
+
+
+_ADDRESS_WORDS_BACK = (
+    10  # house number + 5 words + type; Spanish: type + 5 + "numero" + "#" + number
+)
+
+
+def _address_window_start(lower: str, end: int) -> int:
+    """Return where to start parsing for an address whose match ends at ``end``.
+
+    An address spans at most ten words, so parse from the tenth space-separated
+    word before the end rather than a fixed 150 characters (about 25 words of
+    prose, each tokenised and canonicalised for nothing).
+    """
+    limit = max(0, end - _WINDOW[ADDRESS_EN])
+    position = end
+    for _ in range(_ADDRESS_WORDS_BACK):
+        position = lower.rfind(" ", limit, position)
+        if position < 0:
+            return limit
+        while position > limit and lower[position - 1] == " ":
+            position -= 1
+    return position
 
 
 def _merge(spans: dict[int, int]) -> list[tuple[int, int]]:

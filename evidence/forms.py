@@ -16,6 +16,9 @@ class UploadForm(forms.Form):
         required=False,
         max_length=5000,
     )
+    location = forms.CharField(
+        label=_("Where it was collected or received"), required=False, max_length=200
+    )
 
 
 class TransferForm(forms.Form):

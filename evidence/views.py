@@ -82,6 +82,7 @@ def incident_evidence(request: HttpRequest, incident_id: int) -> HttpResponse:
                     content_type=upload.content_type,
                     actor=request.user,
                     collected_by_statement=form.cleaned_data["collected_by_statement"],
+                    location=form.cleaned_data["location"],
                 )
             except EvidenceRefused as refused:
                 # Bad input gets a clear error and loses nothing: the form keeps the statement.

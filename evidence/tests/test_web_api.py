@@ -22,7 +22,7 @@ def _upload(client, incident, data: bytes, name: str, statement: str = ""):
     upload.name = name
     return client.post(
         reverse("evidence:incident", kwargs={"incident_id": incident.pk}),
-        {"file": upload, "collected_by_statement": statement},
+        {"file": upload, "collected_by_statement": statement, "location": "Front desk, Alpha"},
     )
 
 
@@ -45,6 +45,7 @@ def test_upload_through_the_incident_page_then_view_and_download(
     assert b"".join(download.streaming_content) == jpeg_bytes()
     actions = list(item.custody.values_list("action", flat=True))
     assert actions == ["collected", "received", "viewed", "downloaded"]
+    assert item.custody.get(action="collected").location == "Front desk, Alpha"
     assert AuditEvent.objects.filter(verb="evidence.downloaded", target_id=str(item.pk)).exists()
 
     # The link is bound to its user: a colleague in the same office cannot use it.

@@ -154,6 +154,7 @@ def case_task_add(
         errors["owner"] = [_("Choose an owner in the lead office.")]
     if errors:
         raise ValidationError(errors)
+    assert due_date is not None  # checked above
     task = CaseTask.objects.create(case=case, title=title.strip(), owner=owner, due_date=due_date)
     _event(case, actor, "task_added", f"{task.title} → {owner.get_username()} by {due_date}")
     audit_record(actor=actor, verb="case.task_add", target=case, data={"task": task.pk})

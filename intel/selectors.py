@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -65,7 +66,7 @@ def subject_list(*, user: Any, status: str = "") -> QuerySet[Subject]:
 
 
 def _query_keys(query: str) -> list[tuple[str, str]]:
-    keys = []
+    keys: list[tuple[str, str]] = []
     for kind in (ids.Kind.PHONE, ids.Kind.EMAIL, ids.Kind.PLATE, ids.Kind.NAME):
         try:
             keys.append((kind, ids.normalize(kind, query)))
@@ -154,7 +155,7 @@ def review_queue(*, user: Any, now: Any = None) -> dict[str, Any]:
     scope = _office_scope(user)
     return {
         "due": Subject.objects.filter(
-            scope, status=Subject.Status.ACTIVE, review_due__lte=now + timezone.timedelta(days=90)
+            scope, status=Subject.Status.ACTIVE, review_due__lte=now + timedelta(days=90)
         ).order_by("review_due"),
         "expired": Subject.objects.filter(scope, status=Subject.Status.EXPIRED),
         "purges": PurgeRequest.objects.filter(

@@ -159,6 +159,7 @@ def subject_propose(
         err("review_period", _("The review period is at most five years."))
     if errors:
         raise ValidationError(errors)
+    assert offense is not None and predicate_date is not None  # checked above
 
     subject = Subject.objects.create(
         office_id=actor.office_id,
@@ -348,20 +349,27 @@ def subjects_review_tick(*, now: Any = None) -> dict[str, int]:
             audit_record(
                 actor=None, verb="subject.review_reminder", target=subject, data={"days": min(due)}
             )
-            official, days = subject.control_official, min(due)
-            transaction.on_commit(
-                lambda official=official, subject=subject, d=days: send_mail(
-                    subject=f"Custos: subject {subject.pk} is due for review in {d} days",
-                    message=(
-                        f"Subject {subject.pk} must be validated or purged by "
-                        f"{subject.review_due:%Y-%m-%d} (28 CFR 23.20(h)). Sign in to Custos."
-                    ),
-                    from_email=None,
-                    recipient_list=[official.email] if official.email else [],
-                )
-            )
+            transaction.on_commit(_reminder_mail(subject, min(due)))
             reminded += 1
     return {"reminded": reminded, "expired": expired}
+
+
+def _reminder_mail(subject: Subject, days: int) -> Any:
+    official, due = subject.control_official, subject.review_due
+
+    def send() -> None:
+        # The mail carries the subject number and date only, never the record itself.
+        send_mail(
+            subject=f"Custos: subject {subject.pk} is due for review in {days} days",
+            message=(
+                f"Subject {subject.pk} must be validated or purged by {due:%Y-%m-%d} "
+                "(28 CFR 23.20(h)). Sign in to Custos."
+            ),
+            from_email=None,
+            recipient_list=[official.email] if official.email else [],
+        )
+
+    return send
 
 
 # Links ------------------------------------------------------------------------------------
@@ -481,13 +489,10 @@ def link_decide(*, link: LinkProposal, analyst: Any, confirm: bool, reason: str)
     check(analyst, Perm.LINK_DECIDE)
     # Only someone who can see both sides may decide (need to know, 28 CFR 23.20(e)).
     if not links_for_user(analyst).filter(pk=link.pk).exists():
-        link = None
-    else:
-        link = LinkProposal.objects.select_for_update().get(pk=link.pk)
-    if link is None:
         from django.http import Http404
 
         raise Http404("No such link.")
+    link = LinkProposal.objects.select_for_update().get(pk=link.pk)
     if link.status != LinkProposal.Status.PROPOSED:
         raise ValidationError(_("This link has already been decided."))
     if not reason.strip():

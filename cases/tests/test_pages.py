@@ -73,3 +73,29 @@ def test_subject_form_keeps_input_on_error_and_proposes_when_complete(world, sig
         reverse("intel:subject", args=[subject.pk])
     )
     assert "Reasonable-suspicion decision" in page.content.decode()
+
+
+def test_identifier_recorded_from_the_case_page_proposes_a_link(world, signed_in):
+    from cases.tests.factories import active_subject
+
+    subject = active_subject(world, identifiers=[("plate", "ABC-1O2")])
+    incident = make_incident(world.offices["a"])
+    client = signed_in(world.user("a", "supervisor"))
+    case = Case.objects.create(
+        title="Synthetic", lead_office=world.offices["a"], created_by=world.user("a", "supervisor")
+    )
+    case.incident_rows.create(incident=incident, added_by=world.user("a", "supervisor"))
+    page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert reverse("cases:incident_identifier", args=[incident.pk]) in page
+    response = client.post(
+        reverse("cases:incident_identifier", args=[incident.pk]),
+        {"kind": "plate", "value": "a8c 102", "case_id": case.pk},
+    )
+    assert response.status_code == 302 and response.url == reverse("cases:detail", args=[case.pk])
+    assert subject.links.get().incident == incident
+    response = client.post(
+        reverse("cases:incident_identifier", args=[incident.pk]),
+        {"kind": "phone", "value": "not a number", "case_id": case.pk},
+        follow=True,
+    )
+    assert "not a phone number" in response.content.decode()

@@ -136,7 +136,17 @@ class NameFinder:
         for person, spans in own_spans.items():
             for span_start, span_end in spans:
                 window_start = max(0, span_start - _RELATIVE_WINDOW)
-                window = letters[window_start : span_end + _RELATIVE_WINDOW]
+                window_end = span_end + _RELATIVE_WINDOW
+                # The rule below needs a relation word within _RELATION_DISTANCE of
+                # the given name: without one anywhere near, no word can qualify.
+                # (A slice, as below, so a word cut at its edge counts the same.)
+                if not _RELATION_WORDS.search(
+                    original[
+                        max(0, window_start - _RELATION_DISTANCE) : window_end + _RELATION_DISTANCE
+                    ]
+                ):
+                    continue
+                window = letters[window_start:window_end]
                 for match in _WORD.finditer(window):
                     start, end = window_start + match.start(), window_start + match.end()
                     if any(s <= start < e for s, e in spans):

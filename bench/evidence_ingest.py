@@ -82,6 +82,29 @@ from accounts.models import User
 from incidents.models import Incident
 from evidence.services import evidence_ingest
 
+from evidence import services, storage
+
+phases = {}
+
+
+def timed(module, name, label):
+    original = getattr(module, name)
+
+    def wrapper(*args, **kwargs):
+        start = time.perf_counter()
+        try:
+            return original(*args, **kwargs)
+        finally:
+            phases[label] = phases.get(label, 0.0) + time.perf_counter() - start
+
+    setattr(module, name, wrapper)
+
+
+timed(services, "stream_to_temp", "copy_and_hash")
+timed(services, "sniff_and_validate", "sniff_and_validate")
+timed(services, "_file_metadata", "metadata")
+timed(storage, "_fsync_path", "fsync")
+timed(services, "_register", "database")
 user = User.objects.get(username="bench-officer")
 incident = Incident.objects.get(office__code="bench")
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -94,6 +117,7 @@ print(json.dumps({
     "sha256": item.blob.sha256,
     "rss_before_kib": before,
     "rss_peak_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+    "phases": phases,
 }))
 """
 
@@ -150,6 +174,8 @@ def main() -> None:
     print(f"ratio ingest/sha256  {baseline / ingest['seconds']:8.2f}   (target >= 0.80)")
     print(f"ingest peak RSS      {ingest['rss_peak_kib'] / 1024:8.1f} MiB (target < 100 MB)")
     print(f"  RSS before ingest  {ingest['rss_before_kib'] / 1024:8.1f} MiB (Django loaded)")
+    for label, seconds in ingest["phases"].items():
+        print(f"  phase {label:20} {seconds:7.2f} s")
     print(
         f"this process         {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.1f} MiB"
     )

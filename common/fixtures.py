@@ -64,19 +64,18 @@ def smtp_server(settings):
         controller.stop()
 
 
-@pytest.fixture(scope="session")
-def browser():
+@pytest.fixture
+def browser(monkeypatch):
     """A real headless Chromium (Debian's /usr/bin/chromium) driven by Playwright.
 
     Use with pytest-django's `live_server`. Playwright's sync API runs an event loop in this
-    thread, so Django's async-safety check is relaxed for the test process (the DB calls are
-    the test's own, made between browser steps, never concurrently).
+    thread, so Django's async-safety check is relaxed for this test only (the DB calls are the
+    test's own, made between browser steps, never concurrently); the variable is removed
+    afterwards so it never reaches other tests or subprocesses.
     """
-    import os
-
     from playwright.sync_api import sync_playwright
 
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
             executable_path="/usr/bin/chromium",
@@ -93,6 +92,26 @@ def browser():
             yield chromium
         finally:
             chromium.close()
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_survives_flush(request):
+    """Put back reference data loaded by data migrations (the offenses) for transactional tests.
+
+    Transactional tests (live_server, transaction=True) end with a flush that empties every
+    table, data-migration rows included, so a later transactional test would find no offenses.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (
+        "live_server" in request.fixturenames
+        or "transactional_db" in request.fixturenames
+        or bool(marker and marker.kwargs.get("transaction"))
+    )
+    if transactional:
+        request.getfixturevalue("transactional_db")
+        from incidents.offenses_data import offenses_sync
+
+        offenses_sync()
 
 
 def axe_violations(page) -> list[dict]:

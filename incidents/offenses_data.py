@@ -134,3 +134,23 @@ OFFENSES = [
         ],
     },
 ]
+
+
+def offenses_sync() -> int:
+    """Create or update the offense rows from OFFENSES (idempotent); return how many exist.
+
+    The data migration loads them; tests that flush the database (transactional tests) call this
+    to put the reference data back.
+    """
+    from incidents.models import Offense
+
+    for row in OFFENSES:
+        Offense.objects.update_or_create(
+            code=row["code"],
+            defaults={
+                "title": row["title"],
+                "elements": row["elements"],
+                "nibrs_code": row["nibrs_code"],
+            },
+        )
+    return Offense.objects.count()

@@ -152,7 +152,22 @@ def open_read(key: str) -> Iterator[IO[bytes]]:
 
 
 def iter_chunks(key: str, chunk_size: int = READ_CHUNK) -> Iterator[bytes]:
-    """Yield a stored object's bytes in fixed chunks (constant memory)."""
+    """Yield a stored object's bytes in fixed chunks (constant memory, no temp copy)."""
+    storage = _storage()
+    if not _is_local(storage):
+        # django-storages' S3File spools the whole object to a temp file before the first read;
+        # the raw GET body streams instead (fixity checks of large videos, exports, downloads).
+        from botocore.exceptions import ClientError
+
+        try:
+            body = storage.bucket.Object(storage._normalize_name(key)).get()["Body"]  # type: ignore[attr-defined]
+        except ClientError as error:
+            raise StorageError(f"The object {key} is missing from the evidence store.") from error
+        try:
+            yield from body.iter_chunks(chunk_size)
+        finally:
+            body.close()
+        return
     with open_read(key) as handle:
         while chunk := handle.read(chunk_size):
             yield chunk

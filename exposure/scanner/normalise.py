@@ -104,6 +104,24 @@ def _letters_table() -> bytes:
 LETTERS_TABLE = _letters_table()
 
 
+def _cased_letters_table() -> bytes:
+    """Return the letters view's table for the case-keeping view.
+
+    ``cased.translate(CASED_LETTERS_TABLE).lower() == letters`` byte for byte;
+    a word starts with a capital here exactly when the original word starts with
+    an upper-case letter or with a digit the letters view reads as a letter.
+    """
+    table = bytearray(LETTERS_TABLE)
+    for letter in "ABCDEFGHIJKLMNOPQRSTUVWXYZ":
+        table[ord(letter)] = LETTERS_TABLE[ord(letter.lower())] - 32
+    for digit in "0158":
+        table[ord(digit)] = LETTERS_TABLE[ord(digit)] - 32
+    return bytes(table)
+
+
+CASED_LETTERS_TABLE = _cased_letters_table()
+
+
 @dataclass(frozen=True, slots=True)
 class NormalisedText:
     """The folded views of one document; offsets equal the original's."""

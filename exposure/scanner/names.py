@@ -128,7 +128,20 @@ class NameFinder:
                 own_spans.setdefault(hit.person, []).append((hit.start, hit.end))
         # The rule below needs a relation word within _RELATION_DISTANCE of the
         # given name: find them once; without one near a name, skip its window.
-        relations = [match.span() for match in _RELATION_WORDS.finditer(text.lower_bytes)]
+        # (Only in the reach of the names: the regex costs ~0.1 ms per KB.)
+        reach = _RELATIVE_WINDOW + _RELATION_DISTANCE
+        regions: list[tuple[int, int]] = []
+        for span_start, span_end in sorted(span for spans in own_spans.values() for span in spans):
+            start, end = max(0, span_start - reach), span_end + reach
+            if regions and start <= regions[-1][1]:
+                regions[-1] = (regions[-1][0], max(regions[-1][1], end))
+            else:
+                regions.append((start, end))
+        relations = [
+            match.span()
+            for start, end in regions
+            for match in _RELATION_WORDS.finditer(text.lower_bytes, start, end)
+        ]
         if not relations:
             return found
         letters, original = text.letters_bytes, text.original

@@ -38,9 +38,18 @@ class Hit:
     end: int
 
 
-(PHONE_US, PHONE_INTL, EMAIL, ADDRESS_EN, ADDRESS_ES, SSN, DIGIT_TOKEN, PLATE_WORD, PHONE_LONG) = (
-    range(9)
-)
+(
+    PHONE_US,
+    PHONE_INTL,
+    EMAIL,
+    ADDRESS_EN,
+    ADDRESS_ES,
+    SSN,
+    DIGIT_TOKEN,
+    PLATE_WORD,
+    PHONE_LONG,
+    STREET_TYPE,
+) = range(10)
 
 _PC = "[0-9oilsbz|]"
 _SEP = "[ .\\-]{0,3}"
@@ -70,6 +79,9 @@ _SHAPES: dict[int, str] = {
         r"|\b(?:[A-Z0-9]{1,4}[ \-][ilos]?[0-9][0-9ilos]{0,3}|[0-9][0-9ilos]{0,3}[ \-][A-Z]{1,4})\b"
     ),
     PLATE_WORD: rf"\b(?:{'|'.join(PLATE_CONTEXT)})\b",
+    # Street-type words ("Ave", "Calle"): a street named without a house number
+    # is looked for only around these, and only near a roster name (scan.py).
+    STREET_TYPE: rf"\b(?:{_TYPES}|{_ES_TYPES})\b",
 }
 
 # Hyperscan reports only where a match ends: start-of-match tracking (SOM)
@@ -85,6 +97,7 @@ _WINDOW = {
     SSN: 14,
     DIGIT_TOKEN: 20,
     PLATE_WORD: 14,
+    STREET_TYPE: 0,
 }
 _PYTHON = {pattern: re.compile(expression) for pattern, expression in _SHAPES.items()}
 _PYTHON[DIGIT_TOKEN] = re.compile(r"\b[a-zA-Z0-9]*[0-9][a-zA-Z0-9]*\b")
@@ -118,6 +131,10 @@ class ShapeFinder:
 
     def find(self, text: NormalisedText) -> list[Hit]:
         """Return every roster identifier (other than names) found in the text."""
+        return self.find_with_street_types(text)[0]
+
+    def find_with_street_types(self, text: NormalisedText) -> tuple[list[Hit], list[int]]:
+        """Return the identifier hits and where street-type words end, in one pass."""
         ends: dict[int, list[int]] = {}
 
         def on_match(pattern: int, _start: int, end: int, _flags: int, _context: object) -> None:
@@ -125,8 +142,9 @@ class ShapeFinder:
 
         self._database.scan(text.lower_bytes, match_event_handler=on_match)
         self._plate_database.scan(text.cased_bytes, match_event_handler=on_match)
+        street_type_ends = ends.pop(STREET_TYPE, [])
         if not ends:
-            return []
+            return [], street_type_ends
         reports = {
             pattern: self._spans(
                 text.original if pattern == DIGIT_TOKEN else text.lower, pattern, pattern_ends
@@ -157,7 +175,7 @@ class ShapeFinder:
                 self._plates_around(text, spans, hits)
             elif pattern == PLATE_WORD:
                 self._plates_after_context(text, spans, hits)
-        return hits
+        return hits, street_type_ends
 
     @staticmethod
     def _spans(lower: str, pattern: int, pattern_ends: list[int]) -> dict[int, int]:

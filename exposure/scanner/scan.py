@@ -24,6 +24,7 @@ from .normalise import normalise
 # HMAC; clearing it keeps memory constant however long the stream is.
 _CACHE_LIMIT = 400_000
 _STREET_WINDOW = 400  # characters either side of a name
+_STREET_REACH = 100  # characters either side of a street-type word: its three name words
 
 
 class Scanner:
@@ -74,8 +75,10 @@ class Scanner:
     def hits(self, text: str) -> list[Hit]:
         """Return every roster key found in a text, before any decision."""
         normalised = normalise(text)
-        hits = self.shapes.find(normalised)
+        hits, street_type_ends = self.shapes.find_with_street_types(normalised)
         name_hits = self.names.find(normalised)
+        if not street_type_ends:
+            return hits + name_hits
         windows: list[tuple[int, int]] = []
         for hit in sorted(name_hits, key=lambda hit: hit.start):
             if hit.kind != Kind.NAME:
@@ -87,10 +90,26 @@ class Scanner:
                 windows[-1] = (windows[-1][0], max(windows[-1][1], end))
             else:
                 windows.append((start, end))
+        lower = normalised.lower
         for window_start, window_end in windows:
-            for street, start, end in iter_streets(normalised.lower, window_start, window_end):
-                for person, role in self._lookup("street", street):
-                    hits.append(Hit(person, Kind(role), start, end))
+            # Parse only around the street-type words Hyperscan found in the
+            # window: up to three words before (English) or after (Spanish).
+            regions: list[tuple[int, int]] = []
+            for type_end in street_type_ends:
+                if not window_start < type_end <= window_end:
+                    continue
+                start = max(window_start, type_end - _STREET_REACH)
+                end = min(window_end, type_end + _STREET_REACH)
+                while start > window_start and lower[start - 1] not in " ":
+                    start -= 1
+                if regions and start <= regions[-1][1]:
+                    regions[-1] = (regions[-1][0], max(regions[-1][1], end))
+                else:
+                    regions.append((start, end))
+            for region_start, region_end in regions:
+                for street, start, end in iter_streets(lower, region_start, region_end):
+                    for person, role in self._lookup("street", street):
+                        hits.append(Hit(person, Kind(role), start, end))
         return hits + name_hits
 
     def scan(self, text: str, document_id: str | None = None) -> DocumentResult:

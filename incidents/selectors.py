@@ -128,11 +128,12 @@ def protected_only_counts(*, user: Any) -> list[dict[str, Any]]:
     incidents = Incident.objects.filter(screening_outcome=Outcome.PROTECTED_ONLY)
     if not reads_all_offices(user):
         incidents = incidents.filter(office_id=user.office_id)
-    return list(
+    rows = (
         incidents.values("office__code", "channel")
         .annotate(count=Count("id"))
         .order_by("office__code", "channel")
     )
+    return [dict(row) for row in rows]
 
 
 def notices_for(*, user: Any) -> QuerySet[Notice]:

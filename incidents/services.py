@@ -37,7 +37,7 @@ _OUTCOME_STATUS = {
 }
 
 # Which capability each channel needs from a signed-in reporter.
-_CHANNEL_PERM = {
+_CHANNEL_PERM: dict[str, Perm] = {
     Incident.Channel.FIELD_REPORT: Perm.INCIDENT_SUBMIT,
     Incident.Channel.PHONE_TIP: Perm.PHONE_TIP_TAKE,
     Incident.Channel.AGENCY_REFERRAL: Perm.INCIDENT_SUBMIT,
@@ -258,10 +258,10 @@ def incident_submit(
     _apply_screening(incident=incident, result=result, actor=actor, reason="screening on submit")
     incident.redactions = redactions  # type: ignore[attr-defined]  # shown to the reporter
     if not result.is_protected_only:
-        from incidents.notifications import notify_victims
+        from incidents.tasks import notify_incident
 
         incident_id = incident.pk
-        transaction.on_commit(lambda: notify_victims(incident_id=incident_id))
+        transaction.on_commit(lambda: notify_incident.enqueue(incident_id))
     return incident
 
 

@@ -1,5 +1,8 @@
 """Background work for incidents (django-tasks, database backend). Safe to run twice.
 
+`notify_incident` sends the notices for a new incident, so a slow or failing mail server never
+holds up intake.
+
 `purge_protected_only` deletes protected-activity-only incidents past their purge date
 (CUSTOS_PROTECTED_ONLY_PURGE_DAYS, default 90) and re-queues itself for the next day.
 """
@@ -12,6 +15,14 @@ from django.utils import timezone
 from django_tasks import task
 
 DAILY = timedelta(days=1)
+
+
+@task()
+def notify_incident(incident_id: int) -> int:
+    """Send the victim notices (in-app and email link) for one incident; safe to run twice."""
+    from incidents.notifications import notify_victims
+
+    return notify_victims(incident_id=incident_id)
 
 
 @task()

@@ -269,8 +269,10 @@ def test_public_tip_attachments_go_to_the_evidence_locker(client, office_a, tmp_
 
 
 def test_submit_emails_a_link_only_and_the_link_works_only_in_the_office(
-    world, signed_in, smtp_server, django_capture_on_commit_callbacks
+    world, signed_in, smtp_server, django_capture_on_commit_callbacks, settings
 ):
+    # The notice goes through the task queue; run tasks at once in this process.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     victim = world.user("a", "field_officer")
     client = signed_in(victim)
     scenario = ELIGIBLE[1]
@@ -288,3 +290,28 @@ def test_submit_emails_a_link_only_and_the_link_works_only_in_the_office(
     assert signed_in(world.user("b", "supervisor")).get(path).status_code == 404
     assert Notice.objects.filter(user=victim, incident=incident).exists()
     assert incident.reference in client.get(reverse("incidents:notices")).content.decode()
+
+
+def test_notices_are_queued_and_a_rerun_sends_nothing_twice(
+    world, django_capture_on_commit_callbacks, mailoutbox
+):
+    from django_tasks_db.models import DBTaskResult
+
+    from incidents import services
+    from incidents.notifications import notify_victims
+
+    victim = world.user("a", "field_officer")
+    with django_capture_on_commit_callbacks(execute=True):
+        incident = services.incident_submit(
+            office=world.offices["a"],
+            channel="field_report",
+            conduct=["threat_online"],
+            narrative="Synthetic test: an online threat.",
+            victims=[{"user": victim}],
+            actor=victim,
+        )
+    queued = DBTaskResult.objects.filter(task_path__endswith="notify_incident")
+    assert queued.count() == 1 and mailoutbox == []
+    assert notify_victims(incident_id=incident.pk) == 2
+    assert notify_victims(incident_id=incident.pk) == 0
+    assert len(mailoutbox) == 2 and Notice.objects.filter(incident=incident).count() == 2

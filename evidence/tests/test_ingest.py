@@ -150,7 +150,7 @@ def test_the_sweep_removes_partials_and_orphans_left_by_a_killed_process(
 
 
 def test_every_hostile_file_is_refused_with_its_own_message_and_leaves_nothing(
-    local_store, incident, world, tmp_path, settings
+    store, incident, world, tmp_path, settings
 ):
     cases = write_hostile_corpus(tmp_path / "hostile")
     assert len(cases) >= 30

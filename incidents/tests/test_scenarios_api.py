@@ -8,7 +8,7 @@ import pytest
 from django.http import Http404
 
 from audit.models import AuditEvent
-from incidents.models import Incident, Victim
+from incidents.models import Incident, Offense, Victim
 from incidents.tests.scenarios import ELIGIBLE, PLANTED_VALUES, PROTECTED, REVIEW
 
 pytestmark = pytest.mark.django_db
@@ -72,8 +72,36 @@ def test_protected_activity_goes_no_further(scenario, world, officer_client, sig
     assert (
         _post(supervisor, f"{URL}/{incident.pk}/offenses", {"offenses": [], "reason": "x"})
     ).status_code == 404
-    # No subject and no case can be tied to it through the other apps' services.
+    # No subject and no case can be tied to it through the other apps' services and routes.
     _assert_no_subject_or_case(world, incident)
+    offense_id = Offense.objects.get(code="18 U.S.C. 111(a)").pk
+    subject = {
+        "label": "Synthetic test subject",
+        "incident_ids": [incident.pk],
+        "predicate_offense_id": offense_id,
+        "predicate_element": "Forcibly assaulted",
+        "predicate_facts": "Synthetic test facts",
+        "predicate_source": "Synthetic test",
+        "predicate_date": "2026-01-02",
+        "collection_method": "report",
+        "sensitivity": "sensitive",
+        "source_reliability": "reliable",
+        "content_validity": "confirmed",
+        "control_official_id": world.user("a", "supervisor").pk,
+        "identifiers": [],
+    }
+    proposed = _post(supervisor, "/api/v1/intel/subjects", subject)
+    assert proposed.status_code == 404, proposed.content
+    case = {"title": "Synthetic test case", "incident_ids": [incident.pk]}
+    assert _post(supervisor, "/api/v1/cases", case).status_code == 404
+    share = supervisor.post(
+        f"/cases/incidents/{incident.pk}/share/",
+        {"office": world.offices["b"].pk, "reason": "Synthetic test"},
+    )
+    assert share.status_code == 404
+    from intel.models import Subject
+
+    assert Subject.objects.count() == 0
 
 
 def _assert_no_subject_or_case(world, incident):

@@ -315,3 +315,30 @@ def test_notices_are_queued_and_a_rerun_sends_nothing_twice(
     assert notify_victims(incident_id=incident.pk) == 2
     assert notify_victims(incident_id=incident.pk) == 0
     assert len(mailoutbox) == 2 and Notice.objects.filter(incident=incident).count() == 2
+
+
+def test_public_tip_refuses_more_than_three_attachments_and_keeps_the_text(client, office_a):
+    files = [
+        SimpleUploadedFile(f"synthetic{i}.txt", b"Synthetic test note", content_type="text/plain")
+        for i in range(4)
+    ]
+    response = _tip(client, office_a, attachments=files)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Attach at most 3 files." in page and ELIGIBLE[0].narrative[:30] in page
+    assert Incident.objects.count() == 0
+
+
+def test_phone_tip_about_filming_keeps_no_caller_or_person_details(world, signed_in):
+    client = signed_in(world.user("a", "supervisor"))
+    response = _report(
+        client,
+        reverse("incidents:phone_tip"),
+        PROTECTED[0],
+        reporter_name="Synthetic Caller",
+        reporter_phone="202-555-0111",
+    )
+    assert "Protected activity only" in response.content.decode()
+    incident = Incident.objects.get()
+    assert (incident.reporter_name, incident.reporter_phone) == ("", "")
+    assert incident.is_protected_only and incident.status == "closed"

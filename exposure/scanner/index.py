@@ -12,21 +12,22 @@ HMAC is looked up in one dict. Nothing loops per person.
 
 Hashing every word n-gram of every document costs ~400 ns per token just to
 split the text in Python (measured: 11-19 MB/s), too slow for bulk crawls. So
-two multi-pattern engines pick the few places worth hashing:
+the scanner picks the few places worth hashing:
 
 * Hyperscan (one database, all shape regexes) finds phone, e-mail, address,
-  SSN and plate shapes in a single pass over the bytes;
-* an Aho-Corasick DFA (``ahocorasick_rs``) over a **public** given-name
-  vocabulary (the ``nicknames`` package plus a curated Spanish list, not the
-  roster) finds where a name could start. Only around those hits are
-  neighbouring tokens hashed. Roster given names missing from that vocabulary
-  get a three-letter word-start trigger instead; those prefixes are the only
-  roster-derived text in the index, are shared by many names, and identify no
-  one. ``IndexStats.prefix_triggers`` counts them.
+  SSN, plate and street-type shapes in a single pass over the bytes;
+* a name is written with a capital, so only capitalised words (about 12 in a
+  1.4 KB document of the benchmark corpus) can start one. Each is
+  canonicalised and its keyed digest looked up in the token table, whose
+  entries carry a flag for the tokens that begin a roster name key (given
+  names, and relatives' given names). Only around a flagged token are the
+  neighbouring tokens hashed and name n-grams looked up.
 
 What an attacker with the serialised index (``to_bytes``) learns without the
-key: the roster ids, the number of keys per kind, and those three-letter
-prefixes. Not a name, address, phone, e-mail or plate. Unkeyed hashes would
+key: the roster ids, the number of keys per kind and how many name tokens are
+flagged. Not a name, address, phone, e-mail or plate, and no part of one (an
+earlier version kept three-letter prefixes of given names missing from a public
+vocabulary as plaintext triggers; the flag replaced them). Unkeyed hashes would
 not do: every 10-digit phone can be hashed in about an hour (research A3).
 """
 
@@ -41,14 +42,14 @@ from dataclasses import dataclass, field
 
 from .identifiers import address_key, email_key, phone_key
 from .kinds import Kind
-from .normalise import LETTERS_TABLE, canonical_plate, fold, name_tokens
+from .normalise import canonical_plate, fold, name_tokens
 from .roster import RosterPerson
 from .vocabulary import given_name_variants, public_given_names
 
 DIGEST_BYTES = 16
 PREFIX_LENGTH = 3
 SHORT_PLATE_LENGTH = 5
-_MAGIC = b"CUSTOS-EXPOSURE-INDEX-1\n"
+_MAGIC = b"CUSTOS-EXPOSURE-INDEX-2\n"
 
 Entry = tuple[int, int]  # (person number, Kind)
 _ENTRY = struct.Struct("<IB")
@@ -63,6 +64,16 @@ def unpack_entries(packed: bytes) -> tuple[Entry, ...]:
 def unpack_persons(packed: bytes) -> tuple[int, ...]:
     """Decode packed person numbers."""
     return tuple(person for (person,) in _PERSON.iter_unpack(packed))
+
+
+# First byte of a token-table value: set when the token begins a roster name
+# key (a given name) and so may start a name in a document.
+TOKEN_STARTS_NAME = 1
+
+
+def unpack_token(packed: bytes) -> tuple[bool, tuple[int, ...]]:
+    """Decode a token-table value: (starts a name, persons it is a relative of)."""
+    return bool(packed[0] & TOKEN_STARTS_NAME), unpack_persons(packed[1:])
 
 
 try:  # OpenSSL's HMAC object, without the pure-Python wrapper (CPython).
@@ -116,9 +127,11 @@ class ExposureIndex:
     # dict out of the garbage collector's reach: a million tracked tuples made
     # every full collection walk the whole index (measured: 3-5x slower scans).
     entries: dict[bytes, bytes]
-    # Token digest -> packed u32 persons for whom it is a relative's given name.
+    # Token digest -> flag byte (TOKEN_STARTS_NAME) + packed u32 persons for
+    # whom it is a relative's given name.
     tokens: dict[bytes, bytes]
-    prefix_triggers: frozenset[str]
+    # Always empty since index format 2 (kept for callers reading the stats).
+    prefix_triggers: frozenset[str] = frozenset()
     stats: IndexStats = field(default_factory=IndexStats)
 
     def __post_init__(self) -> None:
@@ -141,7 +154,6 @@ class ExposureIndex:
         header = json.dumps(
             {
                 "person_ids": self.person_ids,
-                "prefix_triggers": sorted(self.prefix_triggers),
                 "fingerprint": self.key_fingerprint().hex(),
                 "entries": len(self.entries),
                 "tokens": len(self.tokens),
@@ -157,7 +169,7 @@ class ExposureIndex:
     def from_bytes(cls, data: bytes, key: bytes) -> ExposureIndex:
         """Load a serialised index; refuse it if the key does not match."""
         if not data.startswith(_MAGIC):
-            raise ValueError("Not an exposure index.")
+            raise ValueError("Not an exposure index of this version: rebuild it from the roster.")
         position = len(_MAGIC)
         (header_length,) = struct.unpack_from("<I", data, position)
         position += 4
@@ -179,7 +191,6 @@ class ExposureIndex:
             person_ids=header["person_ids"],
             entries=entries,
             tokens=tokens,
-            prefix_triggers=frozenset(header["prefix_triggers"]),
         )
         if index.key_fingerprint().hex() != header["fingerprint"]:
             raise ValueError("The key does not match the one this index was built with.")
@@ -187,7 +198,6 @@ class ExposureIndex:
             people=len(index.person_ids),
             keys=len(entries),
             name_tokens=len(tokens),
-            prefix_triggers=len(index.prefix_triggers),
         )
         return index
 
@@ -236,11 +246,6 @@ def _given_options(given: list[str], aliases: Iterable[str]) -> set[str]:
             for variant in given_name_variants(alias_tokens[0]):
                 options.update(name_tokens(variant))
     return options
-
-
-def _trigger_form(token: str) -> str:
-    """Return the letters-view spelling used to decide trigger coverage."""
-    return fold(token).encode("ascii").translate(LETTERS_TABLE).decode("ascii").strip()
 
 
 class _Builder:
@@ -350,17 +355,6 @@ def build_index(people: Iterable[RosterPerson], key: bytes) -> ExposureIndex:
     for number, person in enumerate(people):
         person_ids.append(person.id)
         builder.add_person(number, person)
-    covered = {token.replace("rn", "m") for token in _public_trigger_forms()}
-    prefixes = {
-        token[:PREFIX_LENGTH]
-        for token in builder.trigger_tokens
-        if token not in covered and len(token) >= PREFIX_LENGTH
-    }
-    # Two-letter given names ("al", "ed") missing from the vocabulary are kept
-    # whole: they are too short to be identifying.
-    prefixes.update(
-        token for token in builder.trigger_tokens if token not in covered and len(token) < 3
-    )
     hasher = KeyedHasher(key)
     entries: dict[bytes, bytes] = {}
     for (kind, value), items in builder.entries.items():
@@ -371,29 +365,17 @@ def build_index(people: Iterable[RosterPerson], key: bytes) -> ExposureIndex:
         entries[hasher(kind, value)] = packed
     tokens: dict[bytes, bytes] = {}
     for token in builder.name_tokens | builder.relative_tokens.keys():
+        flags = TOKEN_STARTS_NAME if token in builder.trigger_tokens else 0
         persons = sorted(builder.relative_tokens.get(token, ()))
-        tokens[hasher("tok", token)] = b"".join(_PERSON.pack(person) for person in persons)
-    index = ExposureIndex(
-        key=key,
-        person_ids=person_ids,
-        entries=entries,
-        tokens=tokens,
-        prefix_triggers=frozenset(prefixes),
-    )
+        tokens[hasher("tok", token)] = bytes([flags]) + b"".join(
+            _PERSON.pack(person) for person in persons
+        )
+    index = ExposureIndex(key=key, person_ids=person_ids, entries=entries, tokens=tokens)
     index.stats = IndexStats(
         people=len(person_ids),
         keys=len(index.entries),
         name_tokens=len(index.tokens),
-        prefix_triggers=len(prefixes),
+        prefix_triggers=0,
         build_seconds=time.perf_counter() - started,
     )
     return index
-
-
-def _public_trigger_forms() -> set[str]:
-    forms: set[str] = set()
-    for name in public_given_names():
-        form = _trigger_form(name)
-        if form and " " not in form:
-            forms.add(form)
-    return forms

@@ -40,54 +40,32 @@ _RELATION_WORDS = re.compile(
 
 Lookup = Callable[[str, str], tuple[tuple[int, int], ...]]
 TokenInfo = Callable[[str], tuple[int, ...] | None]
+StartsName = Callable[[str], bool]
 
 
 class NameFinder:
     """Find names of roster people and their relatives in one document."""
 
-    def __init__(
-        self,
-        trigger_words: set[str],
-        trigger_prefixes: set[str],
-        lookup: Lookup,
-        token_info: TokenInfo,
-    ) -> None:
-        words: set[bytes] = set()
-        for word in trigger_words:
-            words.update(variant.encode() for variant in _ocr_variants(word))
-        prefixes: set[bytes] = set()
-        for prefix in trigger_prefixes:
-            prefixes.update(variant.encode() for variant in _ocr_variants(prefix))
-        self._trigger_words = frozenset(words)
-        self._trigger_prefixes = frozenset(prefixes)
-        self._prefix_lengths = sorted({len(prefix) for prefix in prefixes})
+    def __init__(self, lookup: Lookup, token_info: TokenInfo, starts_name: StartsName) -> None:
         self._lookup = lookup
         self._token_info = token_info
-
-    def _is_trigger(self, word: bytes) -> bool:
-        if word in self._trigger_words:
-            return True
-        prefixes = self._trigger_prefixes
-        return any(word[:length] in prefixes for length in self._prefix_lengths)
+        self._starts_name = starts_name
 
     def find(self, text: NormalisedText) -> list[Hit]:
         """Return name, relative-name and relative-given-name hits."""
-        if not self._trigger_words and not self._trigger_prefixes:
-            return []
         letters = text.letters_bytes
         # Names are written with a capital (see _written_as_name), so only the
-        # capitalised words of the letters view can start one: ~5% of the word
-        # starts a public given-name automaton reports on prose (measured), and
-        # found here by one C regex pass plus a set lookup per word.
+        # capitalised words of the letters view can start one (one C regex pass);
+        # each is looked up by keyed digest, memoised per scanner, and only a
+        # token that begins a roster name key goes further.
         cased_letters = text.cased_bytes.translate(_CASED_LETTERS_TABLE)
         hits: list[Hit] = []
         seen: set[tuple[int, int, int]] = set()
         for match in _CAPITAL_WORD.finditer(cased_letters):
             start, end = match.span()
-            if end - start < 2 or not self._is_trigger(match.group().lower()):
+            if end - start < 2:
                 continue
-            token = canonical_name_token(letters[start:end].decode("ascii"))
-            if self._token_info(token) is None:
+            if not self._starts_name(canonical_name_token(letters[start:end].decode("ascii"))):
                 continue
             # Cheap check before building n-grams: a name needs a roster token
             # right after or right before the given name ("will be" has none).
@@ -202,11 +180,6 @@ def _written_as_name(original: str, start: int, end: int) -> bool:
         if letters < len(word) - 1 or not (word[0].isupper() or word[0].isdigit()):
             return False
     return True
-
-
-def _ocr_variants(word: str) -> set[str]:
-    """Return spellings OCR produces for "m" and "rn" in a trigger word."""
-    return {word, word.replace("rn", "m"), word.replace("m", "rn")}
 
 
 def _sequences(letters: bytes, start: int, end: int) -> list[list[tuple[str, int, int]]]:

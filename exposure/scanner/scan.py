@@ -14,7 +14,7 @@ from typing import IO, Any
 from .candidates import Hit, ShapeFinder
 from .decide import DocumentResult, decide
 from .identifiers import iter_streets
-from .index import ExposureIndex, _public_trigger_forms, unpack_entries, unpack_persons
+from .index import ExposureIndex, unpack_entries, unpack_token
 from .kinds import Kind
 from .names import NameFinder
 from .normalise import normalise
@@ -35,18 +35,9 @@ class Scanner:
         self._entries = index.entries
         self._tokens = index.tokens
         self._lookup_cache: dict[tuple[str, str], tuple[tuple[int, int], ...]] = {}
-        self._token_cache: dict[str, tuple[int, ...] | None] = {}
-        # Public given names that are roster name tokens become whole-word
-        # triggers; deciding that needs the key, so nothing is stored for it.
-        trigger_words = {
-            form
-            for form in _public_trigger_forms()
-            if index.digest("tok", form.replace("rn", "m")) in self._tokens
-        }
+        self._token_cache: dict[str, tuple[bool, tuple[int, ...]] | None] = {}
         self.shapes = ShapeFinder(self._lookup)
-        self.names = NameFinder(
-            trigger_words, set(index.prefix_triggers), self._lookup, self._token_info
-        )
+        self.names = NameFinder(self._lookup, self._token_info, self._token_starts_name)
 
     def _lookup(self, kind: str, value: str) -> tuple[tuple[int, int], ...]:
         cache_key = (kind, value)
@@ -59,8 +50,7 @@ class Scanner:
             self._lookup_cache[cache_key] = found
         return found
 
-    def _token_info(self, token: str) -> tuple[int, ...] | None:
-        """Return None for a non-roster token, else persons it is a relative of."""
+    def _token_entry(self, token: str) -> tuple[bool, tuple[int, ...]] | None:
         try:
             return self._token_cache[token]
         except KeyError:
@@ -68,9 +58,19 @@ class Scanner:
         if len(self._token_cache) >= _CACHE_LIMIT:
             self._token_cache.clear()
         packed = self._tokens.get(self.index.digest("tok", token))
-        info = None if packed is None else unpack_persons(packed)
-        self._token_cache[token] = info
-        return info
+        entry = None if packed is None else unpack_token(packed)
+        self._token_cache[token] = entry
+        return entry
+
+    def _token_info(self, token: str) -> tuple[int, ...] | None:
+        """Return None for a non-roster token, else persons it is a relative of."""
+        entry = self._token_entry(token)
+        return None if entry is None else entry[1]
+
+    def _token_starts_name(self, token: str) -> bool:
+        """Return whether a token begins a roster name key (a given name)."""
+        entry = self._token_entry(token)
+        return entry is not None and entry[0]
 
     def hits(self, text: str) -> list[Hit]:
         """Return every roster key found in a text, before any decision."""

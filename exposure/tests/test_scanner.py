@@ -260,6 +260,26 @@ def test_serialised_index_holds_no_plaintext_and_round_trips() -> None:
         ExposureIndex.from_bytes(index.to_bytes(), key=b"another-key-0123456789abcdef")
 
 
+def test_index_keeps_no_name_prefixes_yet_finds_a_given_name_outside_the_vocabulary() -> None:
+    # "Zephyrine" is in no public given-name list: the index used to keep its
+    # plaintext prefix "zep" as a trigger; now a keyed flag does that job.
+    person = RosterPerson(
+        id="Z1",
+        full_name="Zephyrine Okonkwo",
+        phones=("(555) 777-1212",),
+        relatives=(Relative("Obinna Okonkwo", "spouse"),),
+    )
+    index = build_index([person], key=KEY)
+    assert index.prefix_triggers == frozenset()
+    assert index.stats.prefix_triggers == 0
+    data = index.to_bytes().lower()
+    assert b"zep" not in data and b"oko" not in data
+    result = Scanner(index).scan("Zephyrine Okonkwo and her husband Obinna")
+    assert [(exposure.person, exposure.ids) for exposure in result.exposures] == [
+        ("Z1", ("relative", "name"))
+    ]
+
+
 def test_scan_jsonl_streams_results(scanner: Scanner) -> None:
     lines = "\n".join(
         json.dumps(row)

@@ -75,10 +75,11 @@ class Scanner:
     def hits(self, text: str) -> list[Hit]:
         """Return every roster key found in a text, before any decision."""
         normalised = normalise(text)
-        hits, street_type_ends = self.shapes.find_with_street_types(normalised)
+        hits = self.shapes.find(normalised)
         name_hits = self.names.find(normalised)
-        if not street_type_ends:
+        if not any(hit.kind == Kind.NAME for hit in name_hits):
             return hits + name_hits
+        street_type_ends = self.shapes.street_type_ends(normalised)
         windows: list[tuple[int, int]] = []
         for hit in sorted(name_hits, key=lambda hit: hit.start):
             if hit.kind != Kind.NAME:

@@ -1,6 +1,6 @@
 """Scan documents against an index: one document, a stream, or a JSONL file.
 
-A ``Scanner`` owns the compiled Hyperscan database and Aho-Corasick DFA,
+A ``Scanner`` owns compiled Hyperscan databases and per-scanner memos,
 which are not safe to share between threads: give each thread or process its
 own scanner (building one from an index takes tens of milliseconds).
 """

@@ -2,8 +2,8 @@
 
 Nothing here comes from a roster. The given-name vocabulary is public (the
 ``nicknames`` package, mined from genealogy records, plus the curated Spanish
-hypocorisms below, which that package lacks entirely), so the name-trigger
-automaton built from it reveals nothing about who is protected.
+hypocorisms below, which that package lacks entirely). The index builder uses
+it to expand roster given names into their nicknames.
 """
 
 from __future__ import annotations

@@ -357,7 +357,10 @@ def build_index(people: Iterable[RosterPerson], key: bytes) -> ExposureIndex:
         builder.add_person(number, person)
     hasher = KeyedHasher(key)
     entries: dict[bytes, bytes] = {}
-    for (kind, value), items in builder.entries.items():
+    # Pop as we hash so the plaintext keys are freed while the digests grow
+    # (the peak holds one of the two tables, not both).
+    while builder.entries:
+        (kind, value), items = builder.entries.popitem()
         if len(items) == 1:
             packed = _ENTRY.pack(*next(iter(items)))
         else:

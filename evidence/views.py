@@ -16,6 +16,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -132,9 +133,24 @@ def item_detail(request: HttpRequest, item_id: int) -> HttpResponse:
             "can_add": has_perm(request.user, Perm.EVIDENCE_ADD),
             "transfer_form": TransferForm(),
             "transcript_form": TranscriptForm(initial={"transcript": item.transcript}),
-            "redact_form": RedactForm(),
+            "redact_form": RedactForm(auto_id="id_redact_%s"),  # ids unique on the page
+            "preview_url": _preview_url(request, item),
         },
     )
+
+
+def _preview_url(request: HttpRequest, item: EvidenceItem) -> str:
+    """A user-bound short-lived link to the image to draw redaction boxes on.
+
+    The metadata-free working copy when there is one (same pixels, orientation applied, as
+    media.redact_image uses); the script loads it only when asked, and each load is a
+    "downloaded" custody event on that copy like any other download.
+    """
+    if item.kind != "image":
+        return ""
+    shown = item.derivatives.filter(derivation=EvidenceItem.Derivation.WORKING_COPY).first() or item
+    token = selectors.download_token_make(item=shown, user=request.user)
+    return reverse("evidence:download", args=[shown.pk, token])
 
 
 @_signed_in

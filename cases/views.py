@@ -16,6 +16,7 @@ from accounts.permissions import Perm, has_perm, require
 from cases import selectors, services
 from cases.forms import CaseForm, IdentifierForm, ShareForm, TaskForm, TransitionForm
 from cases.models import Case
+from evidence.forms import ExportForm
 
 
 def _errors_to_form(form: Any, error: ValidationError) -> None:
@@ -119,6 +120,9 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
             "share_form": ShareForm(exclude_office_id=case.lead_office_id),
             "task_form": TaskForm(office_id=case.lead_office_id),
             "identifier_form": IdentifierForm(),
+            # Issue 4 item 9: the case's evidence as one BagIt bag (a disclosure + custody events).
+            "may_export": has_perm(user, Perm.EVIDENCE_EXPORT),
+            "export_form": ExportForm(auto_id="id_export_%s"),
         },
     )
 

@@ -1,4 +1,7 @@
-"""BagIt export (RFC 8493) of an incident's evidence: originals, metadata and custody log.
+"""BagIt export (RFC 8493) of an incident's or a case's evidence: originals, metadata, custody.
+
+A case's bag holds the evidence of every incident of the case that the exporting user may see
+(an incident another office has not shared stays out), in one bag.
 
 The bag holds the stored originals byte for byte, ``metadata.json`` (what each item is, who
 collected it, its hash) and ``custody.json`` (every item's custody chain, including this
@@ -65,9 +68,16 @@ def _custody_json(item: EvidenceItem) -> list[dict[str, Any]]:
     ]
 
 
+def _scope_json(incident: Any, case: Any) -> dict[str, Any]:
+    if case is not None:
+        return {"case": case.reference}
+    return {"incident": incident.reference}
+
+
 def evidence_export_bag(
     *,
-    incident: Any,
+    incident: Any = None,
+    case: Any = None,
     out_dir: str | Path,
     actor: Any,
     recipient: str,
@@ -75,19 +85,40 @@ def evidence_export_bag(
     purpose: str,
     legal_basis: str,
 ) -> Path:
-    """Write the incident's evidence as a BagIt bag under ``out_dir``; return the bag's path."""
+    """Write an incident's (or a case's) evidence as a BagIt bag under ``out_dir``.
+
+    Give exactly one of ``incident`` or ``case``; return the bag's path.
+    """
     check(actor, Perm.EVIDENCE_EXPORT)
+    if (incident is None) == (case is None):
+        raise ValueError("Export either one incident or one case.")
+    if case is not None:
+        from cases.selectors import case_incidents
+
+        # Need-to-know: only the case's incidents this user may see (28 CFR 23.20(e)).
+        scope = case_incidents(case=case, user=actor)
+        target, reference, label = case, case.reference, f"case {case.reference}"
+    else:
+        scope = [incident]
+        target, reference, label = incident, incident.reference, f"incident {incident.reference}"
     items = list(
-        EvidenceItem.objects.filter(incident=incident, parent__isnull=True)
-        .select_related("blob")
+        EvidenceItem.objects.filter(incident__in=scope, parent__isnull=True)
+        .select_related("blob", "incident", "added_by")
         .order_by("pk")
     )
+    if case is not None and not items:
+        raise ValueError(f"Case {case.reference} has no evidence you may export.")
     stamp = timezone.now().strftime("%Y%m%dT%H%M%SZ")
-    bag_dir = Path(out_dir) / f"{incident.reference}-{stamp}"
+    bag_dir = Path(out_dir) / f"{reference}-{stamp}"
     bag_dir.mkdir(parents=True, exist_ok=False)
     try:
         with transaction.atomic():
-            released = {"incident": incident.reference, "items": [i.blob.sha256 for i in items]}
+            released: dict[str, Any] = {"items": [i.blob.sha256 for i in items]}
+            if case is not None:
+                released["case"] = case.reference
+                released["incidents"] = sorted({i.incident.reference for i in items})
+            else:
+                released["incident"] = incident.reference
             # 28 CFR 23.20(g) / 5 U.S.C. 552a(c): account for the release in the same transaction.
             disclosure_record(
                 released_by=actor,
@@ -96,7 +127,7 @@ def evidence_export_bag(
                 purpose=purpose,
                 legal_basis=legal_basis,
                 released=released,
-                target=incident,
+                target=target,
             )
             for item in items:
                 custody_record(
@@ -108,7 +139,7 @@ def evidence_export_bag(
                     to_place=f"{recipient}, {agency}",
                 )
             audit_record(
-                actor=actor, verb="evidence.export", target=incident, reason=purpose, data=released
+                actor=actor, verb="evidence.export", target=target, reason=purpose, data=released
             )
             originals = bag_dir / "originals"
             originals.mkdir()
@@ -120,6 +151,7 @@ def evidence_export_bag(
                     {
                         "id": item.pk,
                         "file": f"originals/{name}",
+                        "incident": item.incident.reference,
                         "original_filename": item.original_filename,
                         "sha256": item.blob.sha256,
                         "size": item.blob.size,
@@ -136,7 +168,7 @@ def evidence_export_bag(
                     }
                 )
             (bag_dir / "metadata.json").write_text(
-                json.dumps({"incident": incident.reference, "items": metadata}, indent=2)
+                json.dumps({**_scope_json(incident, case), "items": metadata}, indent=2)
             )
             (bag_dir / "custody.json").write_text(
                 json.dumps({str(i.pk): _custody_json(i) for i in items}, indent=2)
@@ -145,8 +177,8 @@ def evidence_export_bag(
                 str(bag_dir),
                 bag_info={
                     "Source-Organization": "Custos",
-                    "External-Identifier": incident.reference,
-                    "External-Description": f"Evidence of incident {incident.reference}",
+                    "External-Identifier": reference,
+                    "External-Description": f"Evidence of {label}",
                     "Bagging-Date": timezone.now().date().isoformat(),
                 },
                 checksums=["sha256"],

@@ -7,6 +7,7 @@ app_name = "evidence"
 urlpatterns = [
     path("evidence/incident/<int:incident_id>/", views.incident_evidence, name="incident"),
     path("evidence/incident/<int:incident_id>/export/", views.incident_export, name="export"),
+    path("evidence/case/<int:case_id>/export/", views.case_export, name="case_export"),
     path("evidence/fixity/", views.fixity, name="fixity"),
     path("evidence/<int:item_id>/", views.item_detail, name="detail"),
     path("evidence/<int:item_id>/download/<str:token>/", views.item_download, name="download"),

@@ -256,6 +256,25 @@ def item_redact(request: HttpRequest, item_id: int) -> HttpResponse:
 def incident_export(request: HttpRequest, incident_id: int) -> HttpResponse:
     """Export the incident's evidence as a BagIt bag, sent as a zip file."""
     incident = _incident(request, incident_id, Perm.EVIDENCE_EXPORT)
+    return _export_response(request, {"incident": incident})
+
+
+@_signed_in
+@require_POST
+def case_export(request: HttpRequest, case_id: int) -> HttpResponse:
+    """Export the evidence of every case incident the user may see as one BagIt bag (zip)."""
+    from cases.selectors import cases_visible_to
+
+    # Found first (404 for a case not led by or shared with the office), then the capability.
+    case = cases_visible_to(request.user).filter(pk=case_id).first()
+    if case is None:
+        raise Http404
+    if not has_perm(request.user, Perm.EVIDENCE_EXPORT):
+        raise PermissionDenied
+    return _export_response(request, {"case": case})
+
+
+def _export_response(request: HttpRequest, scope: dict[str, Any]) -> HttpResponse:
     form = ExportForm(request.POST)
     if not form.is_valid():
         return render(request, "evidence/form_page.html", {"form": form}, status=422)
@@ -263,7 +282,7 @@ def incident_export(request: HttpRequest, incident_id: int) -> HttpResponse:
     try:
         try:
             bag = evidence_export_bag(
-                incident=incident, out_dir=work, actor=request.user, **form.cleaned_data
+                **scope, out_dir=work, actor=request.user, **form.cleaned_data
             )
         except (ValueError, storage.StorageError) as error:
             form.add_error(None, str(error))

@@ -50,8 +50,10 @@ class Command(BaseCommand):
         verify.add_argument("--sample", type=int, help="Check only N random originals.")
         verify.add_argument("--time-budget", type=float, help="Stop starting checks after S s.")
         verify.add_argument("--due", action="store_true", help="Only those not checked in 90 days.")
-        export = sub.add_parser("export", help="Write an incident's evidence as a BagIt bag.")
-        export.add_argument("incident", help="Incident reference or id.")
+        export = sub.add_parser(
+            "export", help="Write an incident's or a case's evidence as a BagIt bag."
+        )
+        export.add_argument("incident", help="Incident reference or id, or a case reference.")
         export.add_argument("--out", type=Path, required=True)
         export.add_argument("--as", dest="username", required=True)
         for name in ("recipient", "agency", "purpose", "legal-basis"):
@@ -128,12 +130,22 @@ class Command(BaseCommand):
                 f"Fixity failure: {len(report.mismatched)} changed, {len(report.missing)} missing."
             )
 
+    def _case(self, key: str, user: User) -> Any:
+        """A case the user may see, by its reference (CASE-…); None if the key names none."""
+        from cases.selectors import cases_visible_to
+
+        return cases_visible_to(user).filter(reference__iexact=key.strip()).first()
+
     def _export(self, options: dict[str, Any]) -> None:
         user = self._user(options["username"])
-        incident = self._incident(options["incident"], user)
+        key = options["incident"]
+        case = self._case(key, user) if key.upper().startswith("CASE-") else None
+        if key.upper().startswith("CASE-") and case is None:
+            raise CommandError(f"No case {key!r} that {user.username} may see.")
+        scope = {"case": case} if case else {"incident": self._incident(key, user)}
         try:
             bag = evidence_export_bag(
-                incident=incident,
+                **scope,
                 out_dir=options["out"],
                 actor=user,
                 recipient=options["recipient"],

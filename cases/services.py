@@ -191,8 +191,10 @@ def incident_share(*, incident_id: int, office_id: int, actor: Any, reason: str)
     from incidents.models import IncidentShare
 
     # Need to know and right to know (28 CFR 23.20(e)); every share accounted (23.20(g)).
-    check(actor, Perm.SHARE)
+    # Field offices see their own records: another office's incident is not found (404) before
+    # any capability is weighed, so a refusal never tells it exists.
     incident = _visible_incident(actor, incident_id)
+    check(actor, Perm.SHARE)
     if incident.office_id != actor.office_id:
         raise PermissionDenied(_("Only the owning office shares an incident."))
     office = _share_target_office(office_id, actor)
@@ -281,8 +283,10 @@ def incident_identifier_add(
     from intel import identifiers as ids
     from intel.services import links_propose_for_incident_identifier
 
-    check(actor, Perm.CASE_MANAGE)
+    # Another office's incident is not found (404) before the capability is weighed (field
+    # offices see their own records; a refusal never tells it exists).
     incident = _visible_incident(actor, incident_id)
+    check(actor, Perm.CASE_MANAGE)
     if incident.office_id != actor.office_id:
         raise PermissionDenied(_("Only the owning office adds to an incident."))
     try:

@@ -15,7 +15,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import services
 from accounts.models import FieldOffice, User
-from accounts.permissions import Perm, has_perm, reads_all_offices
+from accounts.permissions import Perm, has_perm, is_read_only, reads_all_offices
 from accounts.roles import Role
 
 TEST_PASSWORD = "synthetic-test-password-123"  # noqa: S105
@@ -88,8 +88,12 @@ class Route:
     expect: Callable[[Actor], int]
     method: str = "GET"
     kwargs: Callable[[World], dict[str, Any]] | None = None
-    data: Callable[[World], dict[str, Any]] | None = None
+    data: Callable[[World], Any] | None = None
     api: bool = False
+    # How an API route's `data` is sent: "json" (a dict), "multipart" (a dict with files) or
+    # "raw" (bytes as the request body). Pages always get a form-encoded body.
+    body: str = "json"
+    query: Callable[[World], dict[str, Any]] | None = None  # appended to the URL
 
 
 # Expectation builders -----------------------------------------------------------------------
@@ -130,6 +134,35 @@ def api_call(perm: Perm | None, ok: int = 200) -> Callable[[Actor], int]:
         if perm is None or has_perm(actor.user, perm):
             return ok
         return 403
+
+    return expect
+
+
+def api_write(
+    perm: Perm, ok: int = 200, record: bool = True, in_body: bool = False
+) -> Callable[[Actor], int]:
+    """An API write (a valid body), on a record office A owns when `record` is true.
+
+    Anonymous callers 401; read-only roles 403 before anything is looked up (oversight roles read
+    everything and change nothing); callers without the capability 403 — or 404 in another office,
+    where a record named in the URL is as if it did not exist (field offices see their own
+    records); other offices 404 even with the capability; the owner office with it gets `ok`.
+    `in_body`: the record is named only in the body of a create (open a case from incidents), so
+    the capability is weighed first: without it 403 in every office (the URL names nothing).
+    """
+
+    def expect(actor: Actor) -> int:
+        if actor.anonymous:
+            return 401
+        if is_read_only(actor.user):
+            return 403
+        if in_body and not has_perm(actor.user, perm):
+            return 403
+        if record and actor.office != "a" and not reads_all_offices(actor.user):
+            return 404
+        if not has_perm(actor.user, perm):
+            return 403
+        return ok
 
     return expect
 

@@ -221,6 +221,9 @@ def link_decide(request: HttpRequest, link_id: int, payload: DecideIn) -> dict[s
 def disseminate(request: HttpRequest, subject_id: int, payload: DisseminateIn) -> tuple[int, dict]:
     """Release outside Custos: intelligence to LE with an agreement, else a danger assessment."""
     refuse_read_only(request)
+    # Field offices see their own records: another office's subject is not found (404) before
+    # the capability or the recipient is weighed (28 CFR 23.20(e): need and right to know).
+    selectors.subject_get_for_user(subject_id=subject_id, user=request.user, audit=False)
     agency = get_object_or_404(RecipientAgency, pk=payload.agency_id)
     if payload.type == "imminent_danger":
         release = services.disseminate_imminent_danger(

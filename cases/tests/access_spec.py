@@ -1,12 +1,13 @@
 """Access expectations for the cases routes (read by common/tests/test_access_matrix.py).
 
-Office A owns the case and the incident; office B users get 404 as for a missing record. The API
-POST operations are walked with a form-encoded body, which the API refuses (422) after the
-read-only roles (403); their rules are proved with JSON bodies in test_api.py. Synthetic data.
+Office A owns the case and the incident; office B users get 404 as for a missing record. API
+writes are walked with valid JSON bodies (the matrix sends JSON to API routes), so each status is
+the authorisation answer. Writes that change what an office may see (shares, transitions) get a
+fresh case or incident per actor. Synthetic data only.
 """
 
-from accounts.permissions import Perm, is_read_only
-from common.testing import Actor, Route, api_call, office_record, page
+from accounts.permissions import Perm
+from common.testing import Route, api_call, api_write, office_record, page
 
 
 def _incident(world):
@@ -37,10 +38,27 @@ def _incident_kwargs(world):
     return {"incident_id": _incident(world).pk}
 
 
-def _api_post(actor: Actor) -> int:
-    if actor.anonymous:
-        return 401
-    return 403 if is_read_only(actor.user) else 422
+def _fresh_case_kwargs(world):
+    # A case per actor: a transition or a share changes what the next actor would meet.
+    from cases.services import case_open
+    from cases.tests.factories import make_incident
+
+    case = case_open(
+        actor=world.user("a", "supervisor"),
+        title="Synthetic matrix case (fresh)",
+        incident_ids=[make_incident(world.offices["a"]).pk],
+    )
+    return {"case_id": case.pk}
+
+
+def _fresh_incident_kwargs(world):
+    from cases.tests.factories import make_incident
+
+    return {"incident_id": make_incident(world.offices["a"]).pk}
+
+
+def _share_body(world):
+    return {"office_id": world.offices["b"].pk, "reason": "Synthetic need-to-know: same caller."}
 
 
 ROUTES = [
@@ -76,7 +94,14 @@ ROUTES = [
     ),
     Route("api:cases_list", api_call(Perm.CASE_VIEW), api=True),
     Route("api:cases_counts", api_call(Perm.CASE_VIEW), api=True),
-    Route("api:cases_open", _api_post, method="POST", api=True),
+    # Opening a case groups incidents the office can see: office B cannot see office A's.
+    Route(
+        "api:cases_open",
+        api_write(Perm.CASE_MANAGE, ok=201, in_body=True),
+        method="POST",
+        data=lambda w: {"title": "Synthetic matrix case", "incident_ids": [_incident(w).pk]},
+        api=True,
+    ),
     Route(
         "api:cases_detail",
         office_record(Perm.CASE_VIEW, anonymous=401),
@@ -95,15 +120,48 @@ ROUTES = [
         kwargs=_case_kwargs,
         api=True,
     ),
-    Route("api:cases_transition", _api_post, method="POST", kwargs=_case_kwargs, api=True),
-    Route("api:cases_share", _api_post, method="POST", kwargs=_case_kwargs, api=True),
-    Route("api:cases_task_add", _api_post, method="POST", kwargs=_case_kwargs, api=True),
-    Route("api:cases_incident_share", _api_post, method="POST", kwargs=_incident_kwargs, api=True),
+    Route(
+        "api:cases_transition",
+        api_write(Perm.CASE_MANAGE),
+        method="POST",
+        kwargs=_fresh_case_kwargs,
+        data=lambda w: {"to": "referred", "reason": "Synthetic referral."},
+        api=True,
+    ),
+    Route(
+        "api:cases_share",
+        api_write(Perm.SHARE, ok=201),
+        method="POST",
+        kwargs=_fresh_case_kwargs,
+        data=_share_body,
+        api=True,
+    ),
+    Route(
+        "api:cases_task_add",
+        api_write(Perm.CASE_MANAGE, ok=201),
+        method="POST",
+        kwargs=_case_kwargs,
+        data=lambda w: {
+            "title": "Synthetic task: call the victim back",
+            "owner_id": w.user("a", "analyst").pk,
+            "due_date": "2030-01-31",
+        },
+        api=True,
+    ),
+    Route(
+        "api:cases_incident_share",
+        api_write(Perm.SHARE, ok=201),
+        method="POST",
+        kwargs=_fresh_incident_kwargs,
+        data=_share_body,
+        api=True,
+    ),
     Route(
         "api:cases_incident_identifier",
-        _api_post,
+        api_write(Perm.CASE_MANAGE, ok=201),
         method="POST",
         kwargs=_incident_kwargs,
+        data=lambda w: {"kind": "phone", "value": "555-010-0188"},
         api=True,
     ),
 ]

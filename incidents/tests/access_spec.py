@@ -1,12 +1,13 @@
 """Access expectations for the incidents routes (read by common/tests/test_access_matrix.py).
 
-The API's POST operations are walked with a form-encoded empty body, which the API refuses (422)
-before any capability check for every signed-in caller; their capability and office rules are
-proved with JSON bodies in test_scenarios_api.py and test_access_rules.py.
+API writes are walked with valid JSON bodies on records office A owns, so each status is the
+authorisation answer (who may write, in which office), not a validation error. Synthetic data.
 """
 
-from accounts.permissions import Perm, is_read_only
-from common.testing import Actor, Route, always, api_call, office_record, page
+from accounts.permissions import Perm
+from common.testing import Route, always, api_call, api_write, office_record, page
+
+NARRATIVE = "Synthetic test: a person shoved the officer during an arrest."
 
 
 def _incident(world):
@@ -29,11 +30,23 @@ def _incident_kwargs(world):
     return {"incident_id": _incident(world).pk}
 
 
-def _api_post(actor: Actor) -> int:
-    if actor.anonymous:
-        return 401
-    # Oversight roles change nothing: the read-only middleware refuses their writes first.
-    return 403 if is_read_only(actor.user) else 422
+def _flagged_incident_kwargs(world):
+    # A fresh flagged incident per actor: a successful review takes it out of the queue.
+    from incidents.services import incident_submit
+
+    incident = incident_submit(
+        office=world.offices["a"],
+        channel="field_report",
+        conduct=["physical_contact"],
+        narrative="Synthetic test: after the rally he pushed the officer",
+        actor=world.user("a", "field_officer"),
+    )
+    assert incident.status == "needs_review"
+    return {"incident_id": incident.pk}
+
+
+def _submit_body(world):
+    return {"channel": "field_report", "conduct": ["physical_contact"], "narrative": NARRATIVE}
 
 
 ROUTES = [
@@ -60,9 +73,44 @@ ROUTES = [
         kwargs=_incident_kwargs,
         api=True,
     ),
-    Route("api:incidents_submit", _api_post, method="POST", api=True),
-    Route("api:incidents_screen", _api_post, method="POST", api=True),
-    Route("api:incidents_review", _api_post, method="POST", kwargs=_incident_kwargs, api=True),
-    Route("api:incidents_conduct", _api_post, method="POST", kwargs=_incident_kwargs, api=True),
-    Route("api:incidents_offenses", _api_post, method="POST", kwargs=_incident_kwargs, api=True),
+    Route(
+        "api:incidents_submit",
+        api_write(Perm.INCIDENT_SUBMIT, ok=201, record=False),
+        method="POST",
+        data=_submit_body,
+        api=True,
+    ),
+    # Screening a draft stores nothing and needs only INCIDENT_VIEW, but it is a POST: the
+    # read-only middleware refuses every POST from oversight roles first (they change nothing).
+    Route(
+        "api:incidents_screen",
+        api_write(Perm.INCIDENT_VIEW, record=False),
+        method="POST",
+        data=lambda w: {"conduct": ["physical_contact"], "narrative": NARRATIVE},
+        api=True,
+    ),
+    Route(
+        "api:incidents_review",
+        api_write(Perm.INCIDENT_REVIEW),
+        method="POST",
+        kwargs=_flagged_incident_kwargs,
+        data=lambda w: {"decision": "open", "reason": "Synthetic review: the push is the offense."},
+        api=True,
+    ),
+    Route(
+        "api:incidents_conduct",
+        api_write(Perm.INCIDENT_SUBMIT),
+        method="POST",
+        kwargs=_incident_kwargs,
+        data=lambda w: {"conduct": ["physical_contact"], "reason": "Synthetic correction."},
+        api=True,
+    ),
+    Route(
+        "api:incidents_offenses",
+        api_write(Perm.INCIDENT_SUBMIT),
+        method="POST",
+        kwargs=_incident_kwargs,
+        data=lambda w: {"offenses": ["18 U.S.C. 111(a)"], "reason": "Synthetic correction."},
+        api=True,
+    ),
 ]

@@ -1,12 +1,13 @@
 """Access expectations for the intel routes (read by common/tests/test_access_matrix.py).
 
-Office A owns the subject, the link and the purge request; office B users get 404. API POSTs are
-walked with a form-encoded body (422 after read-only roles' 403); their rules are proved with JSON
-bodies in intel/tests/test_api.py. Synthetic data only.
+Office A owns the subjects, links and purge requests; office B users get 404. API writes are
+walked with valid JSON bodies, so each status is the authorisation answer (28 CFR 23.20(c): only
+an RS approver of the submitting office approves). Writes that consume their object (approve,
+purge, decide) get a fresh one per actor. Synthetic data only.
 """
 
-from accounts.permissions import Perm, is_read_only
-from common.testing import Actor, Route, api_call, office_record, page
+from accounts.permissions import Perm
+from common.testing import Route, api_call, api_write, office_record, page
 
 PHONE = "555-010-0166"
 
@@ -23,20 +24,72 @@ def _subject_kwargs(world):
     return {"subject_id": _subject(world).pk}
 
 
-def _link_kwargs(world):
+def _new_link(world, subject, phone: str, normalized: str):
     from cases.models import IncidentIdentifier
     from cases.tests.factories import make_incident
     from intel.services import links_propose_for_incident_identifier
 
+    incident = make_incident(world.offices["a"])
+    row = IncidentIdentifier.objects.create(
+        incident=incident, kind="phone", raw=phone, normalized=normalized
+    )
+    links_propose_for_incident_identifier(incident_identifier=row)
+    return subject.links.get(incident=incident)
+
+
+def _link_kwargs(world):
     if "link" not in world.objects:
-        subject = _subject(world)
-        incident = make_incident(world.offices["a"])
-        row = IncidentIdentifier.objects.create(
-            incident=incident, kind="phone", raw=PHONE, normalized="+15550100166"
-        )
-        links_propose_for_incident_identifier(incident_identifier=row)
-        world.objects["link"] = subject.links.get(incident=incident)
+        world.objects["link"] = _new_link(world, _subject(world), PHONE, "+15550100166")
     return {"link_id": world.objects["link"].pk}
+
+
+def _fresh_link_kwargs(world):
+    # A deciding analyst consumes the proposal: a fresh subject and link per actor.
+    from cases.tests.factories import active_subject
+
+    phone = "555-010-0177"
+    subject = active_subject(world, identifiers=[("phone", phone)])
+    return {"link_id": _new_link(world, subject, phone, "+15550100177").pk}
+
+
+def _proposed_subject_kwargs(world):
+    # A fresh proposal per actor (an approval consumes it), proposed by office A's analyst.
+    from cases.tests.factories import make_incident, propose_kwargs
+    from intel.services import subject_propose
+
+    incident = make_incident(world.offices["a"])
+    subject = subject_propose(
+        actor=world.user("a", "analyst"),
+        identifiers=[],
+        **propose_kwargs(incident, world.user("a", "supervisor")),
+    )
+    return {"subject_id": subject.pk}
+
+
+def _active_subject_kwargs(world):
+    # A fresh active subject per actor: a purge request blocks a second one.
+    from cases.tests.factories import active_subject
+
+    return {"subject_id": active_subject(world).pk}
+
+
+def _propose_body(world):
+    from cases.tests.factories import make_incident, propose_kwargs
+
+    if "intel_incident" not in world.objects:
+        world.objects["intel_incident"] = make_incident(world.offices["a"])
+    body = propose_kwargs(world.objects["intel_incident"], None)
+    del body["control_official"]
+    body["control_official_id"] = world.user("a", "supervisor").pk
+    return body
+
+
+def _agency(world):
+    from cases.tests.factories import le_agency
+
+    if "intel_agency" not in world.objects:
+        world.objects["intel_agency"] = le_agency()
+    return world.objects["intel_agency"]
 
 
 def _purge_kwargs(world):
@@ -56,12 +109,6 @@ def _purge_kwargs(world):
         reason="Synthetic matrix purge",
     )
     return {"purge_id": request.pk}
-
-
-def _api_post(actor: Actor) -> int:
-    if actor.anonymous:
-        return 401
-    return 403 if is_read_only(actor.user) else 422
 
 
 ROUTES = [
@@ -116,12 +163,64 @@ ROUTES = [
         kwargs=_subject_kwargs,
         api=True,
     ),
-    Route("api:intel_subject_propose", _api_post, method="POST", api=True),
-    Route("api:intel_approve", _api_post, method="POST", kwargs=_subject_kwargs, api=True),
-    Route("api:intel_validate", _api_post, method="POST", kwargs=_subject_kwargs, api=True),
-    Route("api:intel_purge", _api_post, method="POST", kwargs=_subject_kwargs, api=True),
-    Route("api:intel_disseminate", _api_post, method="POST", kwargs=_subject_kwargs, api=True),
-    Route("api:intel_link_decide", _api_post, method="POST", kwargs=_link_kwargs, api=True),
+    # Proposing names an incident office A owns: office B cannot see it.
+    Route(
+        "api:intel_subject_propose",
+        api_write(Perm.SUBJECT_PROPOSE, ok=201, in_body=True),
+        method="POST",
+        data=_propose_body,
+        api=True,
+    ),
+    # 28 CFR 23.20(c): an RS approver of the submitting office, never the submitter (the
+    # submitting analyst holds no SUBJECT_APPROVE, so the builder's 403 covers them).
+    Route(
+        "api:intel_approve",
+        api_write(Perm.SUBJECT_APPROVE),
+        method="POST",
+        kwargs=_proposed_subject_kwargs,
+        data=lambda w: {"reason": "Synthetic: the facts meet RS.", "lawfully_obtained": True},
+        api=True,
+    ),
+    # 28 CFR 23.20(h): a review restarts the five-year clock; it may be repeated.
+    Route(
+        "api:intel_validate",
+        api_write(Perm.SUBJECT_VALIDATE),
+        method="POST",
+        kwargs=_subject_kwargs,
+        data=lambda w: {
+            "reason": "still_active",
+            "explanation": "Synthetic: the calls continue; the subject stays relevant.",
+        },
+        api=True,
+    ),
+    Route(
+        "api:intel_purge",
+        api_write(Perm.PURGE_APPROVE, ok=201),
+        method="POST",
+        kwargs=_active_subject_kwargs,
+        data=lambda w: {"schedule_item": "DAA-synthetic", "reason": "Synthetic purge."},
+        api=True,
+    ),
+    Route(
+        "api:intel_disseminate",
+        api_write(Perm.DISSEMINATE, ok=201),
+        method="POST",
+        kwargs=_subject_kwargs,
+        data=lambda w: {
+            "agency_id": _agency(w).pk,
+            "recipient_name": "Deputy Sample (synthetic)",
+            "purpose": "Synthetic: the same caller threatened a deputy.",
+        },
+        api=True,
+    ),
+    Route(
+        "api:intel_link_decide",
+        api_write(Perm.LINK_DECIDE),
+        method="POST",
+        kwargs=_fresh_link_kwargs,
+        data=lambda w: {"confirm": True, "reason": "Synthetic: same number, same week."},
+        api=True,
+    ),
     # No body: the second approval itself. Office A approvers purge (200); others 403, B 404.
     Route(
         "api:intel_purge_approve",

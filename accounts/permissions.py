@@ -37,6 +37,7 @@ class Perm(StrEnum):
     EVIDENCE_ADD = "evidence.add"
     EVIDENCE_EXPORT = "evidence.export"
     EVIDENCE_VERIFY = "evidence.verify"
+    EVIDENCE_DISPOSE = "evidence.dispose"  # records officer only (44 U.S.C. 3105; C-37)
     # Cases and the intelligence index
     CASE_VIEW = "case.view"
     CASE_MANAGE = "case.manage"
@@ -66,6 +67,7 @@ WRITE_PERMS = frozenset(
         Perm.EVIDENCE_ADD,
         Perm.EVIDENCE_EXPORT,
         Perm.EVIDENCE_VERIFY,
+        Perm.EVIDENCE_DISPOSE,
         Perm.CASE_MANAGE,
         Perm.SHARE,
         Perm.SUBJECT_PROPOSE,
@@ -147,7 +149,13 @@ ROLE_PERMS: dict[str, frozenset[Perm]] = {
     Role.OVERSIGHT: frozenset(_EVERYONE | _READ_ALL),
     Role.RECORDS_OFFICER: frozenset(
         _EVERYONE
-        | {Perm.EVIDENCE_VIEW, Perm.EVIDENCE_VERIFY, Perm.EVIDENCE_EXPORT, Perm.STATS_VIEW}
+        | {
+            Perm.EVIDENCE_VIEW,
+            Perm.EVIDENCE_VERIFY,
+            Perm.EVIDENCE_EXPORT,
+            Perm.EVIDENCE_DISPOSE,
+            Perm.STATS_VIEW,
+        }
     ),
     Role.PROTECTIVE_UNIT: frozenset(
         _EVERYONE | {Perm.ROSTER_MANAGE, Perm.ALERT_WORK, Perm.INCIDENT_VIEW, Perm.INCIDENT_SUBMIT}

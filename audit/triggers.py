@@ -8,6 +8,9 @@ including raw SQL and bulk ORM calls.
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 APPEND_ONLY_TABLES = ("audit_auditevent", "audit_disclosurerecord")
+# Append-only tables of other apps, whose own migrations install the same triggers; `flush` lifts
+# and restores them with the audit tables (evidence: the chain of custody, legal-controls C-38).
+OTHER_APPEND_ONLY_TABLES = ("evidence_custodyevent",)
 
 
 def _sqlite_statements(table: str) -> list[str]:

@@ -102,7 +102,10 @@ def evidence_export_bag(
         scope = [incident]
         target, reference, label = incident, incident.reference, f"incident {incident.reference}"
     items = list(
-        EvidenceItem.objects.filter(incident__in=scope, parent__isnull=True)
+        # A disposed item (records schedule, C-37) is no longer released.
+        EvidenceItem.objects.filter(
+            incident__in=scope, parent__isnull=True, disposed_at__isnull=True
+        )
         .select_related("blob", "incident", "added_by")
         .order_by("pk")
     )

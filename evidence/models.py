@@ -81,6 +81,12 @@ class EvidenceItem(models.Model):
     ocr_confidence = models.FloatField(null=True, blank=True)
     transcript = models.TextField(blank=True)
     transcript_machine_made = models.BooleanField(default=False)
+    # Records schedule (44 U.S.C. 3105-3106; legal-controls C-37): an item under legal hold is
+    # never disposed; disposal names the schedule item that authorises it.
+    legal_hold = models.BooleanField(default=False)
+    legal_hold_reason = models.TextField(blank=True)
+    disposed_at = models.DateTimeField(null=True, blank=True)
+    disposal_schedule_item = models.CharField(max_length=100, blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]

@@ -11,8 +11,10 @@ from pathlib import Path
 import bagit
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from PIL import Image
 
+from audit import triggers
 from audit.models import DisclosureRecord
 from evidence import services, storage
 from evidence.bagexport import evidence_export_bag
@@ -34,7 +36,13 @@ def test_custody_chain_is_intact_and_any_edit_breaks_it(local_store, incident, w
     services.evidence_access_record(item=item, actor=world.user("a", "supervisor"), action="viewed")
     assert custody_chain_verify(item) == []
 
-    CustodyEvent.objects.filter(item=item, sequence=2).update(reason="edited afterwards")
+    # The table refuses edits (append-only triggers); lift them to simulate a tamperer.
+    tables = ("evidence_custodyevent",)
+    triggers.uninstall(connection, tables)
+    try:
+        CustodyEvent.objects.filter(item=item, sequence=2).update(reason="edited afterwards")
+    finally:
+        triggers.install(connection, tables)
 
     assert custody_chain_verify(item) == ["event 2: content changed"]
 

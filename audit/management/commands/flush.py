@@ -18,8 +18,9 @@ class Command(DjangoFlush):
         if settings.PRODUCTION:
             raise CommandError("flush is disabled in production: the audit log is append-only.")
         connection = connections[str(options.get("database") or "default")]
-        triggers.uninstall(connection)
+        tables = triggers.APPEND_ONLY_TABLES + triggers.OTHER_APPEND_ONLY_TABLES
+        triggers.uninstall(connection, tables)
         try:
             super().handle(**options)
         finally:
-            triggers.install(connection)
+            triggers.install(connection, tables)

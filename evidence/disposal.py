@@ -1,0 +1,105 @@
+"""Legal holds and records-schedule disposal of evidence (44 U.S.C. 3105-3106; legal-controls C-37).
+
+Disposal is a records officer's act under a records-schedule item, never while a legal hold is
+set, and it is the last event of the item's custody chain. The intelligence purge never reaches
+evidence (C-37); this is the only way an item is disposed of. The stored bytes are not erased
+here: the item is marked disposed, no longer offered for download or export, and its custody
+chain and audit trail keep the record of the decision.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.permissions import Perm, check
+from audit.services import audit_record
+from evidence.models import CustodyEvent, EvidenceItem
+from evidence.services import custody_record
+
+# A General Records Schedule or agency schedule item, e.g. "GRS 5.2 item 020" or "N1-065-10-1/2".
+_SCHEDULE_ITEM = re.compile(
+    r"^(GRS\s*\d+(\.\d+)?\s+item\s+\d+|N\d-\d+-\d+-\d+(/\d+)?|DAA-\S+)$", re.I
+)
+
+
+@transaction.atomic
+def evidence_legal_hold(*, item: EvidenceItem, actor: Any, hold: bool, reason: str) -> EvidenceItem:
+    """Set or lift a legal hold on an item (a held item cannot be disposed of)."""
+    check(actor, Perm.EVIDENCE_DISPOSE)
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Say why the hold is set or lifted.")})
+    item = EvidenceItem.objects.select_for_update().get(pk=item.pk)
+    if item.office_id != actor.office_id:
+        raise PermissionDenied(_("Only a records officer of the owning office sets a hold."))
+    if item.disposed_at is not None:
+        raise ValidationError(_("The item has already been disposed of."))
+    item.legal_hold = hold
+    item.legal_hold_reason = reason.strip() if hold else ""
+    item.save(update_fields=["legal_hold", "legal_hold_reason"])
+    audit_record(
+        actor=actor,
+        verb="evidence.legal_hold",
+        target=item,
+        reason=reason,
+        data={"hold": hold},
+    )
+    return item
+
+
+@transaction.atomic
+def evidence_dispose(
+    *, item: EvidenceItem, actor: Any, schedule_item: str, reason: str
+) -> CustodyEvent:
+    """Dispose of an item under a records-schedule item: records officer, no legal hold (C-37)."""
+    # Records Officer approval (C-37): only that role holds EVIDENCE_DISPOSE.
+    check(actor, Perm.EVIDENCE_DISPOSE)
+    schedule_item = (schedule_item or "").strip()
+    if not _SCHEDULE_ITEM.match(schedule_item):
+        raise ValidationError(
+            {
+                "schedule_item": _(
+                    "Name the records-schedule item that authorises the disposal, e.g. "
+                    "GRS 5.2 item 020 or N1-065-10-1/2."
+                )
+            }
+        )
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Say why the item is disposed of now.")})
+    item = EvidenceItem.objects.select_for_update().select_related("blob").get(pk=item.pk)
+    if item.office_id != actor.office_id:
+        # Field offices act on their own records only; another office's officer cannot dispose.
+        raise PermissionDenied(_("Only a records officer of the owning office disposes of it."))
+    if item.disposed_at is not None:
+        raise ValidationError(_("The item has already been disposed of."))
+    if item.legal_hold:
+        # 44 U.S.C. 3106 and discovery duties: nothing under a hold is destroyed.
+        raise ValidationError(_("The item is under a legal hold and cannot be disposed of."))
+    held = item.derivatives.filter(legal_hold=True).exists() or (
+        item.parent_id is not None and item.parent.legal_hold
+    )
+    if held:
+        raise ValidationError(_("A related copy is under a legal hold; nothing is disposed of."))
+    item.disposed_at = timezone.now()
+    item.disposal_schedule_item = schedule_item
+    item.save(update_fields=["disposed_at", "disposal_schedule_item"])
+    event = custody_record(
+        item=item,
+        action=CustodyEvent.Action.DISPOSED,
+        actor=actor,
+        sha256_seen=item.blob.sha256,
+        reason=f"{schedule_item}: {reason.strip()}",
+    )
+    audit_record(
+        actor=actor,
+        verb="evidence.dispose",
+        target=item,
+        reason=reason,
+        data={"schedule_item": schedule_item, "sha256": item.blob.sha256},
+    )
+    return event

@@ -110,7 +110,9 @@ def test_failed_accounting_rolls_back_the_release(world):
     agency = le_agency()
     subject = active_subject(world)
     with (
-        mock.patch("intel.services.disclosure_record", side_effect=DatabaseError("boom")),
+        mock.patch(
+            "intel.services.dissemination.disclosure_record", side_effect=DatabaseError("boom")
+        ),
         pytest.raises(DatabaseError),
     ):
         _release(world, agency, subject=subject)

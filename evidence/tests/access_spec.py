@@ -7,8 +7,12 @@ from __future__ import annotations
 
 import io
 
-from accounts.permissions import Perm, has_perm, is_read_only, reads_all_offices
-from common.testing import Actor, Route, World, office_record, page
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from accounts.permissions import Perm, has_perm, reads_all_offices
+from common.testing import Actor, Route, World, api_write, office_record, page
+
+NOTE = b"Synthetic note for the access matrix: Officer Sample Two, 555-0173.\n"
 
 
 def _incident(world: World):
@@ -92,12 +96,11 @@ def _api_item(actor: Actor) -> int:
     return 200 if visible and has_perm(actor.user, Perm.EVIDENCE_VIEW) else 404
 
 
-def _api_upload_without_a_file(actor: Actor) -> int:
-    # Oversight roles change nothing (403 before anything is read); the matrix sends no file,
-    # so every other signed-in caller gets the validation error.
-    if actor.anonymous:
-        return 401
-    return 403 if is_read_only(actor.user) else 422
+def _upload_body(world: World) -> dict:
+    return {
+        "incident_id": _incident(world).pk,
+        "file": SimpleUploadedFile("nota.txt", NOTE, content_type="text/plain"),
+    }
 
 
 ROUTES = [
@@ -137,8 +140,45 @@ ROUTES = [
         kwargs=_item_kwargs,
     ),
     Route("evidence:acknowledge", _acknowledge, method="POST", kwargs=_transfer_kwargs),
-    Route("api:evidence_upload", _api_upload_without_a_file, method="POST", api=True),
-    Route("api:evidence_upload_stream", _api_upload_without_a_file, method="PUT", api=True),
+    # A valid file for office A's incident: adding evidence needs EVIDENCE_ADD in the office
+    # that owns the incident; other offices get 404 (field offices see their own records).
+    Route(
+        "api:evidence_upload",
+        api_write(Perm.EVIDENCE_ADD, ok=201),
+        method="POST",
+        data=_upload_body,
+        body="multipart",
+        api=True,
+    ),
+    Route(
+        "api:evidence_upload_stream",
+        api_write(Perm.EVIDENCE_ADD, ok=201),
+        method="PUT",
+        query=lambda w: {"incident_id": _incident(w).pk, "filename": "nota.txt"},
+        data=lambda w: NOTE,
+        body="raw",
+        api=True,
+    ),
     Route("api:evidence_get", _api_item, kwargs=_item_kwargs, api=True),
     Route("api:evidence_custody", _api_item, kwargs=_item_kwargs, api=True),
+    # Issue 4 item 9: a case's evidence as one bag; a case of office A (not shared) is 404
+    # elsewhere; an empty POST re-renders the form (422).
+    Route(
+        "evidence:case_export",
+        office_record(Perm.EVIDENCE_EXPORT, ok=422),
+        method="POST",
+        kwargs=lambda w: {"case_id": _export_case(w).pk},
+    ),
 ]
+
+
+def _export_case(world: World):
+    if "evidence_case" not in world.objects:
+        from cases.services import case_open
+
+        world.objects["evidence_case"] = case_open(
+            actor=world.user("a", "supervisor"),
+            title="Synthetic access-matrix case",
+            incident_ids=[_incident(world).pk],
+        )
+    return world.objects["evidence_case"]

@@ -221,10 +221,11 @@ ROUTES = [
         data=lambda w: {"confirm": True, "reason": "Synthetic: same number, same week."},
         api=True,
     ),
-    # No body: the second approval itself. Office A approvers purge (200); others 403, B 404.
+    # No body: the second approval itself (a different approver of the submitting office; the
+    # first approval was a-purge-first, who is no actor here). Office A approvers purge (200).
     Route(
         "api:intel_purge_approve",
-        office_record(Perm.PURGE_APPROVE, anonymous=401),
+        api_write(Perm.PURGE_APPROVE),
         method="POST",
         kwargs=_purge_kwargs,
         api=True,

@@ -39,6 +39,10 @@ class TransitionIn(Schema):
     reason: str = ""
 
 
+class AssignIn(Schema):
+    investigator_id: int
+
+
 class ShareIn(Schema):
     office_id: int
     reason: str = Field(..., max_length=2000)
@@ -106,6 +110,20 @@ def case_transition(request: HttpRequest, case_id: int, payload: TransitionIn) -
     case = services.case_transition(
         case=case, actor=request.user, to=payload.to, reason=payload.reason
     )
+    return _out(case, request.user)
+
+
+@router.post("/{case_id}/assign", response=CaseOut, url_name="cases_assign")
+def case_assign(request: HttpRequest, case_id: int, payload: AssignIn) -> dict[str, Any]:
+    """Assign the case's investigator (a user of the lead office)."""
+    refuse_read_only(request)
+    case = selectors.case_get_for_user(case_id=case_id, user=request.user, audit=False)
+    investigator = User.objects.filter(pk=payload.investigator_id, is_active=True).first()
+    if investigator is None:
+        from django.core.exceptions import ValidationError
+
+        raise ValidationError({"investigator_id": ["No active user has that id."]})
+    case = services.case_assign(case=case, actor=request.user, investigator=investigator)
     return _out(case, request.user)
 
 

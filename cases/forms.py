@@ -59,3 +59,15 @@ class IdentifierForm(forms.Form):
     platform = forms.ChoiceField(
         label=_("Platform (handles only)"), choices=[("", "—"), *Platform.choices], required=False
     )
+
+
+class AssignForm(forms.Form):
+    """Choose the case's investigator among the lead office's active users."""
+
+    investigator = forms.ModelChoiceField(label=_("Investigator"), queryset=User.objects.none())
+
+    def __init__(self, *args, office_id=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["investigator"].queryset = User.objects.filter(
+            office_id=office_id, is_active=True
+        ).order_by("username")

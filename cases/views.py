@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.permissions import Perm, has_perm, require
 from cases import selectors, services
-from cases.forms import CaseForm, IdentifierForm, ShareForm, TaskForm, TransitionForm
+from cases.forms import AssignForm, CaseForm, IdentifierForm, ShareForm, TaskForm, TransitionForm
 from cases.models import Case
 from evidence.forms import ExportForm
 
@@ -122,6 +122,11 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
             "identifier_form": IdentifierForm(),
             # Issue 4 item 9: the case's evidence as one BagIt bag (a disclosure + custody events).
             "may_export": has_perm(user, Perm.EVIDENCE_EXPORT),
+            "assign_form": AssignForm(
+                office_id=case.lead_office_id,
+                initial={"investigator": case.investigator_id},
+                auto_id="id_assign_%s",
+            ),
             "export_form": ExportForm(auto_id="id_export_%s"),
         },
     )
@@ -180,6 +185,25 @@ def case_task_add(request: HttpRequest, case_id: int) -> HttpResponse:
             raise ValidationError(_("Give the task, its owner and a due date."))
         services.case_task_add(case=case, actor=request.user, **form.cleaned_data)
         messages.success(request, _("Task added."))
+    except ValidationError as error:
+        _flash_errors(request, error)
+    return redirect("cases:detail", case_id=case.pk)
+
+
+@require_POST
+def case_assign(request: HttpRequest, case_id: int) -> HttpResponse:
+    """Assign the case's investigator (a user of the lead office; lead office managers only)."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    case = _case(request, case_id, Perm.CASE_MANAGE)
+    form = AssignForm(request.POST, office_id=case.lead_office_id)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("Choose an investigator in the lead office."))
+        services.case_assign(
+            case=case, actor=request.user, investigator=form.cleaned_data["investigator"]
+        )
+        messages.success(request, _("Investigator assigned."))
     except ValidationError as error:
         _flash_errors(request, error)
     return redirect("cases:detail", case_id=case.pk)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
@@ -243,3 +244,55 @@ def disseminate(request: HttpRequest, subject_id: int, payload: DisseminateIn) -
             purpose=payload.purpose,
         )
     return 201, {"id": release.pk, "payload": release.payload, "watermark": release.watermark}
+
+
+class AgencyIn(Schema):
+    name: str = Field(..., max_length=200)
+    address: str = Field(..., max_length=300)
+    is_law_enforcement: bool
+    agreement_signed: date | None = None
+    agreement_expires: date | None = None
+
+
+class AgencyOut(Schema):
+    id: int
+    name: str
+    address: str
+    is_law_enforcement: bool
+    agreement_signed: date | None
+    agreement_expires: date | None
+    agreement_current: bool
+
+
+def _agency_out(agency: RecipientAgency) -> dict[str, Any]:
+    from django.utils import timezone
+
+    return {
+        "id": agency.pk,
+        "name": agency.name,
+        "address": agency.address,
+        "is_law_enforcement": agency.is_law_enforcement,
+        "agreement_signed": agency.agreement_signed,
+        "agreement_expires": agency.agreement_expires,
+        "agreement_current": agency.agreement_current(timezone.localdate()),
+    }
+
+
+@router.get("/agencies", response=list[AgencyOut], url_name="intel_agencies")
+def agency_list(request: HttpRequest) -> list[dict[str, Any]]:
+    """The registry of recipient agencies (supervisors; oversight roles read it)."""
+    from intel.agency_views import may_read_agencies
+
+    if not may_read_agencies(request.user):
+        raise PermissionDenied
+    return [_agency_out(agency) for agency in RecipientAgency.objects.all()]
+
+
+@router.post("/agencies", response={201: AgencyOut}, url_name="intel_agency_register")
+def agency_register(request: HttpRequest, payload: AgencyIn) -> tuple[int, dict[str, Any]]:
+    """Add a recipient agency: law-enforcement flag, agreement signed and expiry dates."""
+    from intel.agency_views import agency_register as register
+
+    refuse_read_only(request)
+    agency = register(actor=request.user, **payload.dict())
+    return 201, _agency_out(agency)

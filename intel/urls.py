@@ -1,6 +1,6 @@
 from django.urls import path
 
-from intel import views
+from intel import agency_views, views
 
 app_name = "intel"
 
@@ -21,4 +21,5 @@ urlpatterns = [
     path("intel/links/<int:link_id>/decide/", views.link_decide, name="link_decide"),
     path("intel/review/", views.review, name="review"),
     path("intel/oversight/", views.oversight, name="oversight"),
+    path("intel/agencies/", agency_views.agencies, name="agencies"),
 ]

@@ -164,4 +164,20 @@ ROUTES = [
         data=lambda w: {"kind": "phone", "value": "555-010-0188"},
         api=True,
     ),
+    # Assign the investigator: an empty form flashes its error and redirects; the API names an
+    # analyst of the lead office (office A).
+    Route(
+        "cases:assign",
+        office_record(Perm.CASE_MANAGE, ok=302),
+        method="POST",
+        kwargs=_case_kwargs,
+    ),
+    Route(
+        "api:cases_assign",
+        api_write(Perm.CASE_MANAGE),
+        method="POST",
+        kwargs=_case_kwargs,
+        data=lambda w: {"investigator_id": w.user("a", "analyst").pk},
+        api=True,
+    ),
 ]

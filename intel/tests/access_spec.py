@@ -230,4 +230,42 @@ ROUTES = [
         kwargs=_purge_kwargs,
         api=True,
     ),
+    # The recipient-agency registry (global, not office-owned): supervisors (DISSEMINATE) list
+    # and add, oversight roles read; an empty form is refused with 422; each name is unique.
+    Route("intel:agencies", lambda a: 302 if a.anonymous else (200 if _reads(a) else 403)),
+    Route(
+        "intel:agencies",
+        lambda a: 302 if a.anonymous else (422 if _adds(a) else 403),
+        method="POST",
+    ),
+    Route(
+        "api:intel_agencies",
+        lambda a: 401 if a.anonymous else (200 if _reads(a) else 403),
+        api=True,
+    ),
+    Route(
+        "api:intel_agency_register",
+        api_write(Perm.DISSEMINATE, ok=201, record=False),
+        method="POST",
+        data=lambda w: {
+            "name": f"Example Agency {next(_AGENCY_NUMBERS)} (synthetic)",
+            "address": "1 Fictional Plaza",
+            "is_law_enforcement": True,
+        },
+        api=True,
+    ),
 ]
+
+_AGENCY_NUMBERS = __import__("itertools").count(1)
+
+
+def _adds(actor) -> bool:
+    from accounts.permissions import has_perm
+
+    return has_perm(actor.user, Perm.DISSEMINATE)
+
+
+def _reads(actor) -> bool:
+    from accounts.permissions import has_perm
+
+    return _adds(actor) or has_perm(actor.user, Perm.OVERSIGHT_VIEW)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -28,6 +30,26 @@ from intel.models import PurgeRequest, Subject
 def _flash(request: HttpRequest, error: ValidationError) -> None:
     for message in error.messages:
         messages.error(request, message)
+
+
+def _form_action(
+    request: HttpRequest,
+    form: forms.Form,
+    *,
+    invalid: str,
+    act: Callable[[dict[str, Any]], object],
+    done: str,
+    then: HttpResponse,
+) -> HttpResponse:
+    """Run one form-backed action: bad input and refusals become messages, nothing is lost."""
+    try:
+        if not form.is_valid():
+            raise ValidationError(invalid)
+        act(form.cleaned_data)
+        messages.success(request, done)
+    except ValidationError as error:
+        _flash(request, error)
+    return then
 
 
 def _subject(request: HttpRequest, subject_id: int, perm: Perm) -> Subject:
@@ -162,40 +184,40 @@ def subject_detail(request: HttpRequest, subject_id: int) -> HttpResponse:
 @_signed_in
 def subject_approve(request: HttpRequest, subject_id: int) -> HttpResponse:
     subject = _subject(request, subject_id, Perm.SUBJECT_APPROVE)
-    form = ApproveForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ValidationError(_("Write the reason and choose approve or reject."))
-        if form.cleaned_data["decision"] == "reject":
-            services.subject_reject(
-                subject=subject, approver=request.user, reason=form.cleaned_data["reason"]
-            )
+
+    def decide(data: dict[str, Any]) -> None:
+        if data["decision"] == "reject":
+            services.subject_reject(subject=subject, approver=request.user, reason=data["reason"])
         else:
             services.subject_approve(
                 subject=subject,
                 approver=request.user,
-                reason=form.cleaned_data["reason"],
-                lawfully_obtained=form.cleaned_data["lawfully_obtained"],
+                reason=data["reason"],
+                lawfully_obtained=data["lawfully_obtained"],
             )
-        messages.success(request, _("Decision recorded."))
-    except ValidationError as error:
-        _flash(request, error)
-    return redirect("intel:subject", subject_id=subject.pk)
+
+    return _form_action(
+        request,
+        ApproveForm(request.POST),
+        invalid=_("Write the reason and choose approve or reject."),
+        act=decide,
+        done=_("Decision recorded."),
+        then=redirect("intel:subject", subject_id=subject.pk),
+    )
 
 
 @require_POST
 @_signed_in
 def subject_validate(request: HttpRequest, subject_id: int) -> HttpResponse:
     subject = _subject(request, subject_id, Perm.SUBJECT_VALIDATE)
-    form = ValidateForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ValidationError(_("Choose the reason to keep the subject."))
-        services.subject_validate(subject=subject, reviewer=request.user, **form.cleaned_data)
-        messages.success(request, _("Validated; the review clock restarted."))
-    except ValidationError as error:
-        _flash(request, error)
-    return redirect("intel:subject", subject_id=subject.pk)
+    return _form_action(
+        request,
+        ValidateForm(request.POST),
+        invalid=_("Choose the reason to keep the subject."),
+        act=lambda data: services.subject_validate(subject=subject, reviewer=request.user, **data),
+        done=_("Validated; the review clock restarted."),
+        then=redirect("intel:subject", subject_id=subject.pk),
+    )
 
 
 @require_POST
@@ -289,20 +311,19 @@ def link_decide(request: HttpRequest, link_id: int) -> HttpResponse:
         raise Http404("No such link.")
     if not has_perm(request.user, Perm.LINK_DECIDE):
         raise PermissionDenied
-    form = DecideForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ValidationError(_("Choose confirm or reject."))
-        services.link_decide(
+    return _form_action(
+        request,
+        DecideForm(request.POST),
+        invalid=_("Choose confirm or reject."),
+        act=lambda data: services.link_decide(
             link=link,
             analyst=request.user,
-            confirm=form.cleaned_data["decision"] == "confirm",
-            reason=form.cleaned_data["reason"],
-        )
-        messages.success(request, _("Decision recorded."))
-    except ValidationError as error:
-        _flash(request, error)
-    return redirect("intel:links")
+            confirm=data["decision"] == "confirm",
+            reason=data["reason"],
+        ),
+        done=_("Decision recorded."),
+        then=redirect("intel:links"),
+    )
 
 
 @require(Perm.SUBJECT_VIEW)

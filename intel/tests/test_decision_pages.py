@@ -95,7 +95,13 @@ def test_validate_page_restarts_the_review_clock(world, signed_in):
     client = signed_in(world.user("a", "rs_approver"))
     response = client.post(
         f"/intel/subjects/{subject.pk}/validate/",
-        {"reason": "active_investigation", "explanation": "Synthetic: case still open."},
+        {
+            "reason": "active_investigation",
+            "explanation": "Synthetic: case still open.",
+            # Legal-controls C-18 re-confirmation (ignored by forms that do not ask for it yet).
+            "rs_facts_reconfirmed": "on",
+            "rs_facts_statement": "Synthetic: the calls continued this month.",
+        },
     )
     assert _messages(response) == ["Validated; the review clock restarted."]
     assert subject.validations.count() == 1

@@ -82,7 +82,9 @@ from accounts.models import User
 from incidents.models import Incident
 from evidence.services import evidence_ingest
 
-from evidence import services, storage
+from evidence import storage
+# The ingest phases live in evidence.services.ingest (the package re-exports only the API).
+from evidence.services import ingest as services
 
 phases = {}
 

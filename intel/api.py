@@ -68,6 +68,9 @@ class ApproveIn(Schema):
 class ValidateIn(Schema):
     reason: str
     explanation: str
+    # Legal-controls C-18: re-confirm the reasonable-suspicion facts (422 without them).
+    rs_facts_reconfirmed: bool = False
+    rs_facts_statement: str = ""
 
 
 class PurgeIn(Schema):
@@ -159,6 +162,8 @@ def subject_validate(request: HttpRequest, subject_id: int, payload: ValidateIn)
         reviewer=request.user,
         reason=payload.reason,
         explanation=payload.explanation,
+        rs_facts_reconfirmed=payload.rs_facts_reconfirmed,
+        rs_facts_statement=payload.rs_facts_statement,
     )
     subject.refresh_from_db()
     return _out(subject)

@@ -83,6 +83,16 @@ class ValidateForm(forms.Form):
     explanation = forms.CharField(
         label=_("Explanation"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
+    # Legal-controls C-18: re-confirmation of the reasonable-suspicion facts.
+    rs_facts_reconfirmed = forms.BooleanField(
+        label=_("I re-confirm that the reasonable-suspicion facts of the predicate still hold"),
+        required=False,
+    )
+    rs_facts_statement = forms.CharField(
+        label=_("Facts that still support reasonable suspicion"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
 
 
 class PurgeForm(forms.Form):

@@ -212,6 +212,9 @@ class SubjectValidation(NoDeleteModel):
     )
     reason = models.CharField(max_length=24, choices=Reason.choices)
     explanation = models.TextField()
+    # Legal-controls C-18: validation re-confirms the reasonable-suspicion facts (28 CFR 23.20(h)).
+    rs_facts_reconfirmed = models.BooleanField(default=False)
+    rs_facts_statement = models.TextField(blank=True)
     previous_due = models.DateTimeField(null=True)
     new_due = models.DateTimeField()
     created_at = models.DateTimeField(auto_now_add=True)

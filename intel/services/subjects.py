@@ -262,7 +262,13 @@ def subject_reject(*, subject: Subject, approver: Any, reason: str) -> Subject:
 
 @transaction.atomic
 def subject_validate(
-    *, subject: Subject, reviewer: Any, reason: str, explanation: str
+    *,
+    subject: Subject,
+    reviewer: Any,
+    reason: str,
+    explanation: str,
+    rs_facts_reconfirmed: bool = False,
+    rs_facts_statement: str = "",
 ) -> SubjectValidation:
     """Record a periodic review that keeps the subject, and restart its review clock."""
     # 28 CFR 23.20(h): reviewer, date, reason and explanation recorded; 5 years at most.
@@ -276,6 +282,16 @@ def subject_validate(
         errors["reason"] = [_("Choose the reason for keeping the subject.")]
     if not (explanation or "").strip():
         errors["explanation"] = [_("Write an explanation of why the subject is kept.")]
+    # Legal-controls C-18: the reviewer re-confirms that the reasonable-suspicion facts of the
+    # criminal predicate still hold (28 CFR 23.20(c), (h)), and says what supports them now.
+    if not rs_facts_reconfirmed:
+        errors["rs_facts_reconfirmed"] = [
+            _("Re-confirm that the reasonable-suspicion facts still hold.")
+        ]
+    if not (rs_facts_statement or "").strip():
+        errors["rs_facts_statement"] = [
+            _("Say which facts still support reasonable suspicion of the offense.")
+        ]
     if errors:
         raise ValidationError(errors)
     now = timezone.now()
@@ -284,6 +300,8 @@ def subject_validate(
         reviewer=reviewer,
         reason=reason,
         explanation=explanation.strip(),
+        rs_facts_reconfirmed=True,
+        rs_facts_statement=rs_facts_statement.strip(),
         previous_due=subject.review_due,
         new_due=now + subject.review_period,
     )
@@ -296,7 +314,12 @@ def subject_validate(
         verb="subject.validate",
         target=subject,
         reason=explanation,
-        data={"reason": reason, "new_due": validation.new_due},
+        data={
+            "reason": reason,
+            "new_due": validation.new_due,
+            "rs_facts_reconfirmed": True,
+            "rs_facts_statement": validation.rs_facts_statement,
+        },
     )
     return validation
 

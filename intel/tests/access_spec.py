@@ -190,6 +190,8 @@ ROUTES = [
         data=lambda w: {
             "reason": "still_active",
             "explanation": "Synthetic: the calls continue; the subject stays relevant.",
+            "rs_facts_reconfirmed": True,
+            "rs_facts_statement": "Synthetic: the threatening calls from the number continue.",
         },
         api=True,
     ),

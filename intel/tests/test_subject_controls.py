@@ -368,6 +368,8 @@ def test_validation_needs_an_explanation_and_restarts_the_clock(world):
             reviewer=reviewer,
             reason="active_investigation",
             explanation="Synthetic: case still open, new call last month.",
+            rs_facts_reconfirmed=True,
+            rs_facts_statement="Synthetic: the predicate calls are corroborated by phone records.",
         )
     subject.refresh_from_db()
     assert subject.review_due == later + subject.review_period

@@ -8,9 +8,11 @@ from __future__ import annotations
 import shutil
 import tempfile
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -177,26 +179,23 @@ def item_download(request: HttpRequest, item_id: int, token: str) -> HttpRespons
 @require_POST
 def item_transfer(request: HttpRequest, item_id: int) -> HttpResponse:
     item = _item(request, item_id, Perm.EVIDENCE_ADD)
-    form = TransferForm(request.POST)
-    if form.is_valid():
+
+    def transfer(data: dict[str, Any]) -> EvidenceItem:
         to_user = None
-        if form.cleaned_data["to_username"]:
-            to_user = User.objects.filter(username=form.cleaned_data["to_username"]).first()
+        if data["to_username"]:
+            to_user = User.objects.filter(username=data["to_username"]).first()
             if to_user is None:
-                form.add_error("to_username", _("No user has that name."))
-        if not form.errors:
-            try:
-                services.evidence_transfer(
-                    item=item,
-                    actor=request.user,
-                    reason=form.cleaned_data["reason"],
-                    to_user=to_user,
-                    to_place=form.cleaned_data["to_place"],
-                )
-                return redirect("evidence:detail", item_id=item.pk)
-            except ValidationError as error:
-                form.add_error(None, error)
-    return render(request, "evidence/form_page.html", {"item": item, "form": form}, status=422)
+                raise ValidationError({"to_username": _("No user has that name.")})
+        services.evidence_transfer(
+            item=item,
+            actor=request.user,
+            reason=data["reason"],
+            to_user=to_user,
+            to_place=data["to_place"],
+        )
+        return item
+
+    return _item_form_action(request, item, TransferForm(request.POST), transfer)
 
 
 @_signed_in
@@ -219,35 +218,52 @@ def custody_acknowledge(request: HttpRequest, event_id: int) -> HttpResponse:
 @require_POST
 def item_transcript(request: HttpRequest, item_id: int) -> HttpResponse:
     item = _item(request, item_id, Perm.EVIDENCE_ADD)
-    form = TranscriptForm(request.POST)
-    if form.is_valid():
-        try:
-            services.evidence_transcript_set(
-                item=item, actor=request.user, transcript=form.cleaned_data["transcript"]
-            )
-            return redirect("evidence:detail", item_id=item.pk)
-        except ValidationError as error:
-            form.add_error(None, error)
-    return render(request, "evidence/form_page.html", {"item": item, "form": form}, status=422)
+    return _item_form_action(
+        request,
+        item,
+        TranscriptForm(request.POST),
+        lambda data: services.evidence_transcript_set(
+            item=item, actor=request.user, transcript=data["transcript"]
+        ),
+    )
 
 
 @_signed_in
 @require_POST
 def item_redact(request: HttpRequest, item_id: int) -> HttpResponse:
     item = _item(request, item_id, Perm.EVIDENCE_ADD)
-    form = RedactForm(request.POST)
+    # The redacted copy is a new item: the page that follows is the copy's.
+    return _item_form_action(
+        request,
+        item,
+        RedactForm(request.POST),
+        lambda data: services.evidence_redact(
+            item=item,
+            actor=request.user,
+            reason=data["reason"],
+            boxes=data["boxes"],
+            pages=data["pages"],
+        ),
+    )
+
+
+def _item_form_action(
+    request: HttpRequest,
+    item: EvidenceItem,
+    form: forms.Form,
+    act: Callable[[dict[str, Any]], EvidenceItem],
+) -> HttpResponse:
+    """Run one form-backed action on an item and show the item it returns.
+
+    Bad input and refusals are listed on the error page (422), each linked to its field.
+    """
     if form.is_valid():
         try:
-            derived = services.evidence_redact(
-                item=item,
-                actor=request.user,
-                reason=form.cleaned_data["reason"],
-                boxes=form.cleaned_data["boxes"],
-                pages=form.cleaned_data["pages"],
-            )
-            return redirect("evidence:detail", item_id=derived.pk)
+            shown = act(form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
+        else:
+            return redirect("evidence:detail", item_id=shown.pk)
     return render(request, "evidence/form_page.html", {"item": item, "form": form}, status=422)
 
 

@@ -3,7 +3,7 @@
 from collections.abc import Callable
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import resolve
 from django.urls.exceptions import Resolver404
@@ -20,6 +20,7 @@ _MFA_OPEN = {
 }
 # The few writes a read-only role may make: its own session, language, MFA and API tokens.
 _READ_ONLY_WRITES = _MFA_OPEN | {"accounts:tokens", "accounts:token_revoke"}
+_READ_ONLY_MESSAGE = "Oversight roles read everything and change nothing."
 # Served to anyone and guarded on their own terms (the public tip form, the API's own auth).
 _OPEN_PREFIXES = ("/static/", "/tip/", "/api/")
 
@@ -68,5 +69,8 @@ class ReadOnlyRoleMiddleware:
             and is_read_only(request.user)
             and _url_name(request) not in _READ_ONLY_WRITES
         ):
-            raise PermissionDenied("Oversight roles read everything and change nothing.")
+            if request.path_info.startswith("/api/"):
+                # The API answers in JSON, like every other API refusal.
+                return JsonResponse({"detail": _READ_ONLY_MESSAGE}, status=403)
+            raise PermissionDenied(_READ_ONLY_MESSAGE)
         return self.get_response(request)

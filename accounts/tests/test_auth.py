@@ -160,3 +160,10 @@ def test_role_changes_are_audited(office_a):
         )
     )
     assert verbs == ["role.grant", "role.revoke"]
+
+
+def test_read_only_role_gets_a_json_refusal_from_the_api(office_a, signed_in):
+    client = signed_in(make_user(office_a, Role.OVERSIGHT))
+    response = client.post("/api/v1/incidents", data={}, content_type="application/json")
+    assert response.status_code == 403
+    assert response.json()["detail"].startswith("Oversight roles read everything")

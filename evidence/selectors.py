@@ -62,7 +62,8 @@ def download_token_open(*, token: str, user: Any) -> EvidenceItem:
         raise Http404 from error
     if payload.get("u") != user.pk:
         raise Http404
-    item = evidence_visible_to(user).filter(pk=payload.get("i")).first()
+    # A disposed item is no longer released, even by a link made before its disposal (C-37).
+    item = evidence_visible_to(user).filter(pk=payload.get("i"), disposed_at__isnull=True).first()
     if item is None:
         raise Http404
     return item

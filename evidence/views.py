@@ -14,7 +14,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -56,18 +56,7 @@ def _item(request: HttpRequest, item_id: int, perm: Perm) -> EvidenceItem:
     return item
 
 
-def _signed_in(view):
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        return view(request, *args, **kwargs)
-
-    wrapper.__name__ = view.__name__
-    wrapper.__doc__ = view.__doc__
-    return wrapper
-
-
-@_signed_in
+@login_required
 def incident_evidence(request: HttpRequest, incident_id: int) -> HttpResponse:
     """List an incident's evidence; upload a file (POST)."""
     perm = Perm.EVIDENCE_ADD if request.method == "POST" else Perm.EVIDENCE_VIEW
@@ -118,7 +107,7 @@ def fixity(request: HttpRequest) -> HttpResponse:
     return render(request, "evidence/fixity.html", selectors.fixity_overview(user=request.user))
 
 
-@_signed_in
+@login_required
 def item_detail(request: HttpRequest, item_id: int) -> HttpResponse:
     """Show one item, its file metadata and its chain of custody (the view is a custody event)."""
     _item(request, item_id, Perm.EVIDENCE_VIEW)
@@ -155,7 +144,7 @@ def _preview_url(request: HttpRequest, item: EvidenceItem) -> str:
     return reverse("evidence:download", args=[shown.pk, token])
 
 
-@_signed_in
+@login_required
 def item_download(request: HttpRequest, item_id: int, token: str) -> HttpResponse:
     """Stream the original to the user the short-lived link was made for."""
     _item(request, item_id, Perm.EVIDENCE_VIEW)
@@ -175,7 +164,7 @@ def item_download(request: HttpRequest, item_id: int, token: str) -> HttpRespons
     return response
 
 
-@_signed_in
+@login_required
 @require_POST
 def item_transfer(request: HttpRequest, item_id: int) -> HttpResponse:
     item = _item(request, item_id, Perm.EVIDENCE_ADD)
@@ -198,7 +187,7 @@ def item_transfer(request: HttpRequest, item_id: int) -> HttpResponse:
     return _item_form_action(request, item, TransferForm(request.POST), transfer)
 
 
-@_signed_in
+@login_required
 @require_POST
 def custody_acknowledge(request: HttpRequest, event_id: int) -> HttpResponse:
     event = CustodyEvent.objects.filter(pk=event_id).select_related("item").first()
@@ -214,7 +203,7 @@ def custody_acknowledge(request: HttpRequest, event_id: int) -> HttpResponse:
     return redirect("evidence:detail", item_id=item.pk)
 
 
-@_signed_in
+@login_required
 @require_POST
 def item_transcript(request: HttpRequest, item_id: int) -> HttpResponse:
     item = _item(request, item_id, Perm.EVIDENCE_ADD)
@@ -228,7 +217,7 @@ def item_transcript(request: HttpRequest, item_id: int) -> HttpResponse:
     )
 
 
-@_signed_in
+@login_required
 @require_POST
 def item_redact(request: HttpRequest, item_id: int) -> HttpResponse:
     item = _item(request, item_id, Perm.EVIDENCE_ADD)
@@ -267,7 +256,7 @@ def _item_form_action(
     return render(request, "evidence/form_page.html", {"item": item, "form": form}, status=422)
 
 
-@_signed_in
+@login_required
 @require_POST
 def incident_export(request: HttpRequest, incident_id: int) -> HttpResponse:
     """Export the incident's evidence as a BagIt bag, sent as a zip file."""
@@ -275,7 +264,7 @@ def incident_export(request: HttpRequest, incident_id: int) -> HttpResponse:
     return _export_response(request, {"incident": incident})
 
 
-@_signed_in
+@login_required
 @require_POST
 def case_export(request: HttpRequest, case_id: int) -> HttpResponse:
     """Export the evidence of every case incident the user may see as one BagIt bag (zip)."""

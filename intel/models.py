@@ -24,7 +24,7 @@ MAX_REVIEW_PERIOD = timedelta(days=5 * 365 + 1)
 
 
 class RecordDeletionRefused(Exception):
-    """Raised by `delete()` on intelligence rows: only `intel.services.subject_purge` removes."""
+    """Raised by `delete()` on intelligence rows: only `intel.services.purge_approve` removes."""
 
 
 class NoDeleteModel(models.Model):
@@ -34,7 +34,7 @@ class NoDeleteModel(models.Model):
     def delete(self, *args, **kwargs):
         # 28 CFR 23.20(g)(3): nothing destroyed without authorisation; purge is one service.
         raise RecordDeletionRefused(
-            f"{self._meta.label} rows are removed only by intel.services.subject_purge."
+            f"{self._meta.label} rows are removed only by intel.services.purge_approve."
         )
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -60,16 +60,6 @@ def _subject(request: HttpRequest, subject_id: int, perm: Perm) -> Subject:
     if not has_perm(request.user, perm):
         raise PermissionDenied
     return subject
-
-
-def _signed_in(view):
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        return view(request, *args, **kwargs)
-
-    wrapper.__name__ = view.__name__
-    return wrapper
 
 
 @require(Perm.SUBJECT_VIEW)
@@ -148,7 +138,7 @@ def subject_new(request: HttpRequest) -> HttpResponse:
     return render(request, "intel/new.html", {"form": form})
 
 
-@_signed_in
+@login_required
 def subject_detail(request: HttpRequest, subject_id: int) -> HttpResponse:
     subject = _subject(request, subject_id, Perm.SUBJECT_VIEW)
     # 28 CFR 23.20(g): every read of a subject is audited.
@@ -181,7 +171,7 @@ def subject_detail(request: HttpRequest, subject_id: int) -> HttpResponse:
 
 
 @require_POST
-@_signed_in
+@login_required
 def subject_approve(request: HttpRequest, subject_id: int) -> HttpResponse:
     subject = _subject(request, subject_id, Perm.SUBJECT_APPROVE)
 
@@ -207,7 +197,7 @@ def subject_approve(request: HttpRequest, subject_id: int) -> HttpResponse:
 
 
 @require_POST
-@_signed_in
+@login_required
 def subject_validate(request: HttpRequest, subject_id: int) -> HttpResponse:
     subject = _subject(request, subject_id, Perm.SUBJECT_VALIDATE)
     return _form_action(
@@ -221,7 +211,7 @@ def subject_validate(request: HttpRequest, subject_id: int) -> HttpResponse:
 
 
 @require_POST
-@_signed_in
+@login_required
 def purge_request(request: HttpRequest, subject_id: int) -> HttpResponse:
     subject = _subject(request, subject_id, Perm.PURGE_APPROVE)
     form = PurgeForm(request.POST)
@@ -240,7 +230,7 @@ def purge_request(request: HttpRequest, subject_id: int) -> HttpResponse:
 
 
 @require_POST
-@_signed_in
+@login_required
 def purge_approve(request: HttpRequest, purge_id: int) -> HttpResponse:
     purge = PurgeRequest.objects.filter(pk=purge_id).first()
     if purge is None or not (
@@ -258,7 +248,7 @@ def purge_approve(request: HttpRequest, purge_id: int) -> HttpResponse:
 
 
 @require_POST
-@_signed_in
+@login_required
 def subject_disseminate(request: HttpRequest, subject_id: int) -> HttpResponse:
     subject = _subject(request, subject_id, Perm.DISSEMINATE)
     form = DisseminateForm(request.POST)
@@ -304,7 +294,7 @@ def links(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@_signed_in
+@login_required
 def link_decide(request: HttpRequest, link_id: int) -> HttpResponse:
     link = selectors.links_for_user(request.user).filter(pk=link_id).first()
     if link is None:

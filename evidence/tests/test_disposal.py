@@ -131,3 +131,16 @@ def test_custody_events_are_append_only_in_the_database(item, sql):
     with pytest.raises(DatabaseError), transaction.atomic():
         CustodyEvent.objects.filter(item=item).update(reason="edited through the ORM")
     assert custody_chain_verify(item) == []
+
+
+def test_a_disposed_item_can_no_longer_be_downloaded(item, world):
+    from django.http import Http404
+
+    from evidence.selectors import download_token_make, download_token_open
+
+    officer = world.user("a", "records_officer")
+    token = download_token_make(item=item, user=officer)
+    assert download_token_open(token=token, user=officer) == item
+    evidence_dispose(item=item, actor=officer, schedule_item=SCHEDULE, reason="Retention ended.")
+    with pytest.raises(Http404):
+        download_token_open(token=token, user=officer)

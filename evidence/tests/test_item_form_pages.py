@@ -35,6 +35,8 @@ def test_transfer_to_an_unknown_user_keeps_the_form_and_records_nothing(
     assert response.status_code == 422
     page = response.content.decode()
     assert "No user has that name." in page and 'href="#id_to_username"' in page
+    # What was typed comes back in the form, ready to correct and send again.
+    assert 'id="id_to_username"' in page and "To the lab (synthetic)." in page
     assert CustodyEvent.objects.filter(item=item).count() == before
 
 

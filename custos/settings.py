@@ -243,8 +243,10 @@ CUSTOS_BASE_URL = env.str("CUSTOS_BASE_URL", default="http://127.0.0.1:8000")
 FIELD_ENCRYPTION_KEYS = env.list("CUSTOS_FIELD_ENCRYPTION_KEYS", default=[])
 MATCHING_HMAC_KEY = env.str("CUSTOS_MATCHING_HMAC_KEY", default="")
 
+# The default cache lives in the database, so every server process shares it: the public tip
+# form's per-address rate limit must hold across gunicorn workers. CACHE_URL=redis://… also works.
 CACHES = {
-    "default": env.cache("CACHE_URL", default="locmemcache://custos"),
+    "default": env.cache("CACHE_URL", default="dbcache://custos_cache"),
 }
 
 LOGGING = {

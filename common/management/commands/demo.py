@@ -55,6 +55,7 @@ class Command(BaseCommand):
             )
         if not options["no_migrate"]:
             call_command("migrate", interactive=False, verbosity=0)
+            call_command("createcachetable", verbosity=0)
         rows = self._populate()
         if not options["quiet_users"]:
             self.stdout.write("Synthetic demo users (password; TOTP seed where MFA is required):")

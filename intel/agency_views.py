@@ -35,6 +35,11 @@ class AgencyForm(forms.Form):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
     )
+    contact_email = forms.EmailField(
+        label=_l("Contact email for corrections and purge notices"),
+        required=False,
+        help_text=_l("28 CFR 23.20(h): past recipients are advised of corrections and purges."),
+    )
 
 
 def agency_register(*, actor, name: str, **fields) -> RecipientAgency:

@@ -257,6 +257,8 @@ class AgencyIn(Schema):
     is_law_enforcement: bool
     agreement_signed: date | None = None
     agreement_expires: date | None = None
+    # 28 CFR 23.20(h) (C-09): where correction and purge notices are emailed.
+    contact_email: str = Field("", max_length=254)
 
 
 class AgencyOut(Schema):
@@ -267,6 +269,7 @@ class AgencyOut(Schema):
     agreement_signed: date | None
     agreement_expires: date | None
     agreement_current: bool
+    contact_email: str
 
 
 def _agency_out(agency: RecipientAgency) -> dict[str, Any]:
@@ -280,6 +283,7 @@ def _agency_out(agency: RecipientAgency) -> dict[str, Any]:
         "agreement_signed": agency.agreement_signed,
         "agreement_expires": agency.agreement_expires,
         "agreement_current": agency.agreement_current(timezone.localdate()),
+        "contact_email": agency.contact_email,
     }
 
 

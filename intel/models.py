@@ -368,6 +368,9 @@ class RecipientAgency(models.Model):
     is_law_enforcement = models.BooleanField()
     agreement_signed = models.DateField(null=True, blank=True)
     agreement_expires = models.DateField(null=True, blank=True)
+    # 28 CFR 23.20(h) (C-09): where corrections and purge notices go; optional, a notice without
+    # an address stays open (unsent) on the notices page for the office to deliver another way.
+    contact_email = models.EmailField(blank=True)
     synthetic = models.BooleanField(default=False)
 
     class Meta:
@@ -425,6 +428,59 @@ class Dissemination(models.Model):
                 | (Q(approved_by__isnull=False) & ~Q(danger_statement="")),
                 name="intel_imminent_danger_needs_approval",
             )
+        ]
+
+    def __str__(self) -> str:
+        return f"{type(self).__name__} {self.pk}"
+
+
+class RecipientNotice(models.Model):
+    """A past recipient told of a correction or a purge (28 CFR 23.20(h); legal-controls C-09).
+
+    Kept after a purge, like the disclosure records it derives from: the subject link is set to
+    null and the number and tombstone stay. It names what changed (field names), never the
+    content itself, so nothing purged survives in it.
+    """
+
+    class Kind(models.TextChoices):
+        CORRECTION = "correction", _("Correction")
+        PURGE = "purge", _("Purge")
+
+    subject = models.ForeignKey(
+        Subject, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    subject_number = models.PositiveIntegerField()
+    tombstone = models.CharField(max_length=40, blank=True)
+    office = models.ForeignKey("accounts.FieldOffice", on_delete=models.PROTECT, related_name="+")
+    # The earliest release to this recipient: the accounting the notice answers to.
+    disclosure = models.ForeignKey(
+        "audit.DisclosureRecord", on_delete=models.PROTECT, related_name="+"
+    )
+    recipient = models.CharField(max_length=200)
+    agency_name = models.CharField(max_length=200)
+    agency = models.ForeignKey(
+        RecipientAgency, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    changed_fields = models.JSONField(default=list, blank=True)
+    email = models.EmailField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind="purge") | ~Q(tombstone=""),
+                name="intel_recipient_notice_purge_tombstone",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="correction") | ~Q(changed_fields=[]),
+                name="intel_recipient_notice_correction_fields",
+            ),
         ]
 
     def __str__(self) -> str:

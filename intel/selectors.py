@@ -19,6 +19,7 @@ from intel.models import (
     Identifier,
     LinkProposal,
     PurgeRequest,
+    RecipientNotice,
     Sensitivity,
     Subject,
 )
@@ -198,3 +199,25 @@ def notices_for(*, user: Any) -> QuerySet[ControlOfficialNotice]:
 
 def disseminations_visible_to(user: Any) -> QuerySet[Dissemination]:
     return Dissemination.objects.filter(_office_scope(user)).select_related("agency")
+
+
+def may_read_recipient_notices(user: Any) -> bool:
+    """Oversight roles (every office) and supervisors (their own office) read the notices."""
+    from accounts.permissions import has_perm
+    from accounts.roles import Role
+
+    if user is None or not user.is_authenticated:
+        return False
+    return has_perm(user, Perm.OVERSIGHT_VIEW) or user.has_role(Role.SUPERVISOR)
+
+
+def recipient_notices_for(*, user: Any) -> QuerySet[RecipientNotice]:
+    """Correction and purge notices to past recipients (28 CFR 23.20(h), C-09), by office."""
+    from django.core.exceptions import PermissionDenied
+
+    if not may_read_recipient_notices(user):
+        raise PermissionDenied
+    notices = RecipientNotice.objects.select_related("office", "agency", "disclosure")
+    if reads_all_offices(user):
+        return notices
+    return notices.filter(office_id=user.office_id) if user.office_id else notices.none()

@@ -12,3 +12,11 @@ def review_tick() -> dict[str, int]:
     from intel import services
 
     return services.subjects_review_tick()
+
+
+@task()
+def send_recipient_notice(notice_id: int) -> bool:
+    """Email one correction or purge notice to its agency (28 CFR 23.20(h)); sent at most once."""
+    from intel.services import recipient_notice_send
+
+    return recipient_notice_send(notice_id=notice_id)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from intel import agency_views, views
+from intel import agency_views, notice_views, views
 
 app_name = "intel"
 
@@ -22,4 +22,5 @@ urlpatterns = [
     path("intel/review/", views.review, name="review"),
     path("intel/oversight/", views.oversight, name="oversight"),
     path("intel/agencies/", agency_views.agencies, name="agencies"),
+    path("intel/notices/", notice_views.notices, name="notices"),
 ]

@@ -17,12 +17,14 @@ from intel.services.links import (
     links_propose_for_incident_identifier,
     links_propose_for_subject,
 )
+from intel.services.notices import recipient_notice_send, recipients_advise
 from intel.services.purge import purge_approve, purge_request
 from intel.services.subjects import (
     REMINDER_DAYS,
     IdentifierInput,
     restricted_hit_notify,
     subject_approve,
+    subject_correct,
     subject_identifier_add,
     subject_legal_hold,
     subject_propose,
@@ -44,8 +46,11 @@ __all__ = [
     "links_propose_for_subject",
     "purge_approve",
     "purge_request",
+    "recipient_notice_send",
+    "recipients_advise",
     "restricted_hit_notify",
     "subject_approve",
+    "subject_correct",
     "subject_identifier_add",
     "subject_legal_hold",
     "subject_propose",

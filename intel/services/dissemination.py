@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -78,6 +79,7 @@ def agency_register(
     agreement_signed: date | None,
     agreement_expires: date | None,
     synthetic: bool = False,
+    contact_email: str = "",
 ) -> RecipientAgency:
     """Add an outside agency to the dissemination registry."""
     check(actor, Perm.DISSEMINATE)
@@ -85,7 +87,14 @@ def agency_register(
         raise ValidationError(_("An agency needs a name and an address."))
     if agreement_signed and agreement_expires and agreement_expires < agreement_signed:
         raise ValidationError({"agreement_expires": [_("The agreement expires before it starts.")]})
+    contact_email = (contact_email or "").strip()
+    if contact_email:
+        try:
+            validate_email(contact_email)
+        except ValidationError:
+            raise ValidationError({"contact_email": [_("Enter a valid email address.")]}) from None
     agency = RecipientAgency.objects.create(
+        contact_email=contact_email,
         name=name.strip(),
         address=address.strip(),
         is_law_enforcement=is_law_enforcement,

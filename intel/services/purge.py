@@ -23,6 +23,7 @@ from intel.models import (
     SubjectIncident,
     SubjectValidation,
 )
+from intel.services.notices import recipients_advise
 from intel.services.subjects import _require_same_office
 
 
@@ -103,6 +104,9 @@ def purge_approve(*, request: PurgeRequest, approver: Any) -> PurgeRequest:
             "first_approver": request.first_approver_id,
         },
     )
+    # 28 CFR 23.20(h) (C-09): every past recipient is advised of the purge, in this transaction;
+    # the notices, like the disclosure records, outlive the subject.
+    recipients_advise(subject=subject, actor=approver, kind="purge", tombstone=request.tombstone)
     _purge_rows(subject)
     return request
 

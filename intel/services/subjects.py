@@ -30,6 +30,7 @@ from intel.models import (
     SubjectValidation,
 )
 from intel.services.links import links_propose_for_subject
+from intel.services.notices import recipients_advise
 
 # 28 CFR 23.20(h): reminders before the review date, in days.
 REMINDER_DAYS = (90, 60, 30)
@@ -335,6 +336,100 @@ def subject_legal_hold(*, subject: Subject, actor: Any, hold: bool, reason: str)
     subject.save(update_fields=["legal_hold", "legal_hold_reason"])
     audit_record(
         actor=actor, verb="subject.legal_hold", target=subject, reason=reason, data={"hold": hold}
+    )
+    return subject
+
+
+# The labelled facts a correction may change (28 CFR 23.20(h) "errors or corrections"). The
+# offense, collection method, office and workflow fields are not corrections: a wrong predicate
+# offense means a new proposal, and handling labels (sensitivity) are no error in the facts.
+CORRECTABLE_TEXT = {
+    "label": 200,
+    "predicate_element": 300,
+    "predicate_facts": None,
+    "predicate_source": 300,
+}
+CORRECTABLE_CHOICES = {
+    "source_reliability": SourceReliability,
+    "content_validity": ContentValidity,
+}
+CORRECTABLE_FIELDS = (*CORRECTABLE_TEXT, "predicate_date", *CORRECTABLE_CHOICES)
+
+
+def _corrected_values(subject: Subject, field_changes: dict[str, Any]) -> dict[str, Any]:
+    errors: dict[str, list[str]] = {}
+    values: dict[str, Any] = {}
+    unknown = sorted(set(field_changes) - set(CORRECTABLE_FIELDS))
+    if unknown:
+        errors["field_changes"] = [
+            _("These fields cannot be corrected here: %(names)s.") % {"names": ", ".join(unknown)}
+        ]
+    for name, value in field_changes.items():
+        if name in CORRECTABLE_TEXT:
+            text = str(value or "").strip()
+            limit = CORRECTABLE_TEXT[name]
+            if not text:
+                errors[name] = [_("A corrected value cannot be empty.")]
+            elif limit and len(text) > limit:
+                errors[name] = [_("At most %(n)d characters.") % {"n": limit}]
+            else:
+                values[name] = text
+        elif name in CORRECTABLE_CHOICES:
+            if value not in CORRECTABLE_CHOICES[name].values:
+                errors[name] = [_("Choose one of the listed values.")]
+            else:
+                values[name] = value
+        elif name == "predicate_date":
+            try:
+                day = value if isinstance(value, date) else date.fromisoformat(str(value))
+            except ValueError:
+                errors[name] = [_("Give the date as YYYY-MM-DD.")]
+            else:
+                if day > timezone.localdate():
+                    errors[name] = [_("The date of the facts cannot be in the future.")]
+                values[name] = day
+    elements = subject.predicate_offense.elements
+    if "predicate_element" in values and elements and values["predicate_element"] not in elements:
+        errors["predicate_element"] = [_("Choose an element of the offense the facts support.")]
+    if errors:
+        raise ValidationError(errors)
+    return values
+
+
+@transaction.atomic
+def subject_correct(
+    *, subject: Subject, actor: Any, field_changes: dict[str, Any], reason: str
+) -> Subject:
+    """Correct a subject's labelled facts and advise every past recipient of the correction."""
+    # 28 CFR 23.20(h): errors are corrected by those who review the record (an RS approver of
+    # the owning office, who may validate it) and recipient agencies are advised (C-09).
+    check(actor, Perm.SUBJECT_VALIDATE)
+    subject = Subject.objects.select_for_update().get(pk=subject.pk)
+    _require_same_office(subject, actor)
+    if not (reason or "").strip():
+        raise ValidationError({"reason": [_("Write what was wrong and why it is corrected.")]})
+    if not field_changes:
+        raise ValidationError({"field_changes": [_("Name at least one field to correct.")]})
+    values = _corrected_values(subject, field_changes)
+    changes = {
+        name: {"before": getattr(subject, name), "after": value}
+        for name, value in values.items()
+        if getattr(subject, name) != value
+    }
+    if not changes:
+        raise ValidationError({"field_changes": [_("The corrected values are the same as now.")]})
+    for name, change in changes.items():
+        setattr(subject, name, change["after"])
+    subject.save(update_fields=sorted(changes))
+    audit_record(
+        actor=actor,
+        verb="subject.correct",
+        target=subject,
+        reason=reason.strip(),
+        data={"changes": changes},
+    )
+    recipients_advise(
+        subject=subject, actor=actor, kind="correction", changed_fields=sorted(changes)
     )
     return subject
 

@@ -256,6 +256,9 @@ ROUTES = [
         },
         api=True,
     ),
+    # 28 CFR 23.20(h) (C-09): notices to past recipients; oversight roles read every office's,
+    # supervisors their own office's (the list is filtered, so there is no 404 case).
+    Route("intel:notices", lambda a: 302 if a.anonymous else (200 if _reads_notices(a) else 403)),
 ]
 
 _AGENCY_NUMBERS = __import__("itertools").count(1)
@@ -271,3 +274,8 @@ def _reads(actor) -> bool:
     from accounts.permissions import has_perm
 
     return _adds(actor) or has_perm(actor.user, Perm.OVERSIGHT_VIEW)
+
+
+def _reads_notices(actor) -> bool:
+    # Written apart from the view's own check, so a wrong check fails the matrix.
+    return actor.role in {"supervisor", "oversight", "privacy_officer"}

@@ -88,6 +88,8 @@ class ListItemOut(Schema):
 class ScreenIn(Schema):
     conduct: list[str]
     narrative: str = Field("", max_length=20000)
+    # Optional: the victims' relations limit the offenses (115(a)(1)(A) needs a family member).
+    victims: list[VictimIn] = []
 
 
 class ScreenOut(Schema):
@@ -134,6 +136,15 @@ def _refuse_unknown_filters(request: HttpRequest, allowed: frozenset[str]) -> No
         )
 
 
+def _allowed(incident: Incident) -> list[str]:
+    relations = [v.relation for v in incident.victims.all()]
+    return screening.offenses_allowed(incident.conduct, relations)
+
+
+def _victim_relation(victim: VictimIn) -> str:
+    return victim.relation or ("officer" if victim.user_id else "other")
+
+
 def _out(incident: Incident) -> dict[str, Any]:
     return {
         "id": incident.pk,
@@ -145,7 +156,7 @@ def _out(incident: Incident) -> dict[str, Any]:
         "screening_reasons": incident.screening_reasons,
         "conduct": incident.conduct,
         "offenses": [o.code for o in incident.offenses.all()],
-        "offenses_allowed": screening.offenses_allowed(incident.conduct),
+        "offenses_allowed": _allowed(incident),
         "narrative": incident.narrative,
         "occurred_at": incident.occurred_at,
         "location_text": incident.location_text,
@@ -210,7 +221,7 @@ def incident_submit(request: HttpRequest, payload: IncidentIn) -> Any:
             "status": incident.status,
             "screening_outcome": incident.screening_outcome,
             "screening_reasons": incident.screening_reasons,
-            "offenses_allowed": screening.offenses_allowed(incident.conduct),
+            "offenses_allowed": _allowed(incident),
             "redactions": getattr(incident, "redactions", 0),
             "notice": notice,
         },
@@ -224,7 +235,9 @@ def incident_screen(request: HttpRequest, payload: ScreenIn) -> dict[str, Any]:
     from django.core.exceptions import ValidationError
 
     try:
-        result = screening.screen(payload.conduct, payload.narrative)
+        result = screening.screen(
+            payload.conduct, payload.narrative, [_victim_relation(v) for v in payload.victims]
+        )
     except screening.UnknownConduct as exc:
         raise ValidationError({"conduct": str(exc)}) from None
     return {

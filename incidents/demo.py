@@ -58,7 +58,15 @@ def populate(*, offices: list) -> None:
                 conduct=conduct,
                 narrative=narrative,
                 offenses=offenses,
-                victims=[{"user": officer, "relation": "officer"}],
+                victims=[
+                    {"user": officer, "relation": "officer"},
+                    # 18 U.S.C. 115(a)(1)(A) needs a family-member victim (invented name).
+                    *(
+                        [{"name": "Synthetic Family Member (demo)", "relation": "family"}]
+                        if "18 U.S.C. 115(a)(1)(A)" in offenses
+                        else []
+                    ),
+                ],
                 actor=supervisor if channel == "phone_tip" else officer,
                 location_text=f"{office.name} area (synthetic)",
             )

@@ -10,7 +10,9 @@ explain sends the incident to a supervisor (C-02).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.utils.translation import gettext_lazy as _
 
@@ -136,13 +138,34 @@ def validate_conduct(conduct: list[str]) -> list[str]:
     return list(dict.fromkeys(conduct))
 
 
-def offenses_allowed(conduct: list[str]) -> list[str]:
-    """Return the offense codes the chosen conduct can support, in a stable order."""
+# Offenses whose victim must be a member of an officer's immediate family (legal-controls
+# section 8: 18 U.S.C. 115(a)(1)(A), "against a member of the immediate family of such an
+# official"). Allowed only when the incident names a victim with the family relation.
+FAMILY_VICTIM = "family"
+FAMILY_ONLY_OFFENSES = frozenset({"18 U.S.C. 115(a)(1)(A)"})
+
+
+def offenses_supported_by_conduct(conduct: list[str]) -> list[str]:
+    """Return every offense code the conduct alone can support (before victim requirements)."""
     codes: dict[str, None] = {}
     for item in conduct:
         for code in CONDUCT_OFFENSES.get(item, []):
             codes[code] = None
     return sorted(codes)
+
+
+def offenses_allowed(conduct: list[str], victim_relations: Iterable[str] = ()) -> list[str]:
+    """Return the offense codes the conduct and victims can support, in a stable order.
+
+    The one place allowed offenses are computed: 18 U.S.C. 115(a)(1)(A) needs a victim who is a
+    family member of an officer (`victim_relations` holds the victims' relation codes).
+    """
+    has_family = FAMILY_VICTIM in set(victim_relations)
+    return [
+        code
+        for code in offenses_supported_by_conduct(conduct)
+        if has_family or code not in FAMILY_ONLY_OFFENSES
+    ]
 
 
 def flag_terms(narrative: str) -> list[tuple[str, str | None]]:
@@ -154,8 +177,14 @@ def flag_terms(narrative: str) -> list[tuple[str, str | None]]:
     return found
 
 
-def screen(conduct: list[str], narrative: str = "") -> ScreeningResult:
-    """Screen chosen conduct and narrative; return the outcome, reasons and allowed offenses."""
+def screen(
+    conduct: list[str], narrative: str = "", victim_relations: Iterable[str] = ()
+) -> ScreeningResult:
+    """Screen chosen conduct and narrative; return the outcome, reasons and allowed offenses.
+
+    `victim_relations` are the relation codes of the incident's victims ("officer", "family"...);
+    they only limit the offenses (see `offenses_allowed`), never the outcome.
+    """
     conduct = validate_conduct(conduct)
     criminal = [c for c in conduct if c in CRIMINAL_CONDUCT]
     if not criminal:
@@ -164,7 +193,7 @@ def screen(conduct: list[str], narrative: str = "") -> ScreeningResult:
             outcome=Outcome.PROTECTED_ONLY,
             reasons=["all conduct chosen is protected activity: " + ", ".join(conduct)],
         )
-    allowed = offenses_allowed(criminal)
+    allowed = offenses_allowed(criminal, victim_relations)
     disagreeing = sorted(
         {word for word, code in flag_terms(narrative) if code is None or code not in conduct}
     )
@@ -213,3 +242,104 @@ def redact_identifiers(text: str) -> tuple[str, int]:
         text, count = pattern.subn(placeholder, text)
         total += count
     return text, total
+
+
+# Personal names in protected-only narratives (5 U.S.C. 552a(e)(7)) ----------------------------
+# A conservative detector: it looks only for a capitalised given name from the `nicknames`
+# package's list followed by a capitalised surname ("Dana Whitlock"), and for a courtesy title
+# followed by a capitalised word ("Mr. Whitlock", "Sra. Quintero"). Given names that are also
+# everyday words, and surnames that are everyday capitalised words, are skipped so that ordinary
+# sentences are not refused. It cannot find every name; the form still asks for none.
+def _fold(text: str) -> str:
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFKD", text)
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).lower().split())
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(_fold(text).split())
+
+
+_TITLE_NAME = re.compile(
+    r"\b(?:Mr|Mrs|Ms|Miss|Mx|Sr|Sra|Srta|Don|Doña)\.?\s+"
+    r"([A-ZÁÉÍÓÚÑÜ][\w'\u2019-]+(?:\s+[A-ZÁÉÍÓÚÑÜ][\w'\u2019-]+)?)"
+)
+_CAPITALISED_PAIR = re.compile(
+    r"(?<![\w'\u2019-])([A-ZÁÉÍÓÚÑÜ][a-záéíóúñü'\u2019-]+)"
+    # The surname is a lookahead so that pairs may overlap ("Officer Susan Brambleton").
+    r"(?=\s+([A-ZÁÉÍÓÚÑÜ][a-záéíóúñü'\u2019-]*[a-záéíóúñü])(?![\w'\u2019-]))"
+)
+# Given names in the list that are also common English or Spanish words (or too short to tell).
+_GIVEN_NAME_WORDS = _words(
+    """
+    al ant app art bat bill chuck con day del di dot ed el es gay gum ham hop hub ill jr king lib
+    mac may mark mc nap one ode pat pip ray rich rob see sis sly sol sue van vet will win joy june
+    frank sandy chance hope faith grace rose dawn ivy lee jay val buck bud cliff dean dick gene
+    hal lou lu major mal max miles nat neil ned norm pete penny rod ron sal sid stu ted tom wade
+    """
+)
+# Capitalised words that follow a given name without being a surname.
+_NOT_SURNAMES = _words(
+    """
+    street st avenue ave road rd boulevard blvd lane ln drive dr court ct place way park square
+    plaza highway church school hospital county city station center centre office building
+    officer agent deputy sergeant detective captain trooper marshal police sheriff department
+    monday tuesday wednesday thursday friday saturday sunday january february march april june
+    july august september october november december the and but or ice fbi dhs usa us
+    calle avenida carretera parque plaza iglesia escuela oficina agente oficial policía lunes
+    martes miércoles jueves viernes sábado domingo
+    """
+)
+
+
+@lru_cache(maxsize=1)
+def _given_names() -> frozenset[str]:
+    """Every given name (formal and nickname) in the `nicknames` package's list, folded."""
+    from nicknames import name_triplets
+
+    names: set[str] = set()
+    for triplet in name_triplets():
+        names.add(_fold(triplet.name1))
+        names.add(_fold(triplet.name2))
+    return frozenset(n for n in names if len(n) > 2) - _GIVEN_NAME_WORDS
+
+
+def find_personal_names(text: str, allowed_names: Iterable[str] = ()) -> list[str]:
+    """Return the personal names found in text (in order, once each), except the allowed ones.
+
+    `allowed_names` are officers' own names (victims that are users, users of the office): a
+    name matches when its words are all words of an allowed name ("Officer Dana Whitlock" allows
+    "Dana Whitlock" and "Mr. Whitlock").
+    """
+    allowed_words = [set(_fold(name).split()) for name in allowed_names if name and name.strip()]
+
+    def is_allowed(found: str) -> bool:
+        words = set(_fold(found).split())
+        return any(words <= allowed for allowed in allowed_words)
+
+    found: dict[str, None] = {}
+    for match in _TITLE_NAME.finditer(text or ""):
+        name = match.group(0)
+        if _fold(match.group(1).split()[0]) in _NOT_SURNAMES:
+            continue
+        if not is_allowed(match.group(1)):
+            found[name] = None
+    given = _given_names()
+    for match in _CAPITALISED_PAIR.finditer(text or ""):
+        first, last = match.group(1), match.group(2)
+        if _fold(first) not in given or _fold(last) in _NOT_SURNAMES:
+            continue
+        name = f"{first} {last}"
+        if not is_allowed(name) and not any(name in f for f in found):
+            found[name] = None
+    return list(found)
+
+
+def redact_personal_names(text: str, allowed_names: Iterable[str] = ()) -> tuple[str, int]:
+    """Replace the names `find_personal_names` finds with a placeholder; return text, count."""
+    names = find_personal_names(text, allowed_names)
+    for name in sorted(names, key=len, reverse=True):
+        pattern = r"\s+".join(re.escape(word) for word in name.split())
+        text = re.sub(rf"(?<!\w){pattern}(?!\w)", "[name removed]", text)
+    return text, len(names)

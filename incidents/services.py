@@ -81,6 +81,20 @@ def _resolve_offenses(codes: Iterable[Any], result: ScreeningResult) -> list[Off
             {"offenses": _("No offense can be chosen: every conduct chosen is protected activity.")}
         )
     not_supported = sorted(set(wanted) - set(result.offenses_allowed))
+    needs_family = [code for code in not_supported if code in screening.FAMILY_ONLY_OFFENSES]
+    if needs_family and not result.is_protected_only:
+        # Legal-controls section 8: 18 U.S.C. 115(a)(1)(A) is a threat or assault against a
+        # member of an official's immediate family; without such a victim it cannot be alleged.
+        raise ValidationError(
+            {
+                "offenses": _(
+                    "%(codes)s needs a victim who is a family member of an officer. Add that "
+                    'person as a victim with the relation "Family member of an officer", or '
+                    "choose another offense."
+                )
+                % {"codes": ", ".join(needs_family)}
+            }
+        )
     if not_supported:
         raise ValidationError(
             {
@@ -137,9 +151,41 @@ def _clean_victims(victims: Iterable[dict[str, Any]], protected_only: bool) -> l
     return cleaned
 
 
-def _screen_or_invalid(conduct: list[str], narrative: str) -> ScreeningResult:
+def _officer_names(*, office: FieldOffice, victim_users: Iterable[Any]) -> list[str]:
+    """Officers' own names, which a protected-only narrative may keep: victims that are users and
+    the active users of the office."""
+    names = [u.get_full_name() for u in victim_users if u is not None]
+    for first, last in User.objects.filter(office=office, is_active=True).values_list(
+        "first_name", "last_name"
+    ):
+        names.append(f"{first} {last}")
+    return [n for n in names if n.strip()]
+
+
+def _refuse_personal_names(narrative: str, *, office: FieldOffice, victim_rows: list[dict]) -> None:
+    """5 U.S.C. 552a(e)(7): a protected-only narrative keeps no names of people who are not
+    officers. They cannot be replaced reliably inside prose, so the reporter is asked to take
+    them out (nothing is stored until they do)."""
+    allowed = _officer_names(office=office, victim_users=[row["user"] for row in victim_rows])
+    names = screening.find_personal_names(narrative, allowed)
+    if names:
+        raise ValidationError(
+            {
+                "narrative": _(
+                    "This report describes protected activity only, so names of people who are "
+                    "not officers cannot be kept. Please take these names out of the "
+                    "description and send it again: %(names)s."
+                )
+                % {"names": ", ".join(names)}
+            }
+        )
+
+
+def _screen_or_invalid(
+    conduct: list[str], narrative: str, victim_relations: Iterable[str] = ()
+) -> ScreeningResult:
     try:
-        return screening.screen(list(conduct or []), narrative)
+        return screening.screen(list(conduct or []), narrative, victim_relations)
     except screening.UnknownConduct as exc:
         raise ValidationError({"conduct": str(exc)}) from None
 
@@ -205,11 +251,13 @@ def incident_submit(
         if actor.office_id != office.pk:
             raise PermissionDenied("Report incidents for your own field office.")
     narrative = (narrative or "").strip()
-    result = _screen_or_invalid(conduct, narrative)
+    protected_only = _screen_or_invalid(conduct, narrative).is_protected_only
+    victim_rows = _clean_victims(victims, protected_only)
+    result = _screen_or_invalid(conduct, narrative, [row["relation"] for row in victim_rows])
     chosen_offenses = _resolve_offenses(offenses, result)
-    victim_rows = _clean_victims(victims, result.is_protected_only)
     redactions = 0
     if result.is_protected_only:
+        _refuse_personal_names(narrative, office=office, victim_rows=victim_rows)
         if suspect_description.strip():
             raise ValidationError(
                 {
@@ -304,6 +352,10 @@ def incident_review(*, incident: Incident, actor: User, decision: str, reason: s
     return incident
 
 
+def _relations(incident: Incident) -> list[str]:
+    return list(incident.victims.values_list("relation", flat=True))
+
+
 @transaction.atomic
 def incident_update_conduct(
     *,
@@ -320,12 +372,20 @@ def incident_update_conduct(
         raise ValidationError({"conduct": _("A closed incident cannot be changed.")})
     if not reason.strip():
         raise ValidationError({"reason": _("Give a reason.")})
-    result = _screen_or_invalid(conduct, incident.narrative)
+    result = _screen_or_invalid(conduct, incident.narrative, _relations(incident))
     keep = [o.code for o in incident.offenses.all()] if offenses is None else list(offenses)
     if result.is_protected_only:
         keep = []
         # The conduct now shows protected activity only: drop what may not be kept (C-30).
+        # The reporter is not here to take names out, so they are replaced (552a(e)(7)).
         incident.narrative, _count = screening.redact_identifiers(incident.narrative)
+        incident.narrative, _count = screening.redact_personal_names(
+            incident.narrative,
+            _officer_names(
+                office=incident.office,
+                victim_users=[v.user for v in incident.victims.filter(user__isnull=False)],
+            ),
+        )
         incident.suspect_description = ""
         incident.reporter_name = incident.reporter_phone = incident.reporter_email = ""
         incident.victims.filter(user__isnull=True).delete()
@@ -355,7 +415,7 @@ def incident_set_offenses(
     """Set the alleged offenses, limited to those the chosen conduct can support."""
     incident = Incident.objects.select_for_update().get(pk=incident.pk)
     _check_may_change(incident, actor, Perm.INCIDENT_SUBMIT)
-    result = _screen_or_invalid(incident.conduct, "")
+    result = _screen_or_invalid(incident.conduct, "", _relations(incident))
     chosen = _resolve_offenses(offenses, result)
     incident.offenses.set(chosen)
     audit_record(

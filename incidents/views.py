@@ -21,7 +21,12 @@ from audit.services import audit_record
 from incidents import selectors, services
 from incidents.forms import PublicTipForm, StaffIncidentForm
 from incidents.models import Incident, Offense, new_reference
-from incidents.screening import CONDUCT_CHOICES, offenses_allowed
+from incidents.screening import (
+    CONDUCT_CHOICES,
+    FAMILY_ONLY_OFFENSES,
+    FAMILY_VICTIM,
+    offenses_allowed,
+)
 
 
 def _visible_incident(request: HttpRequest, incident_id: int, perm: Perm) -> Incident:
@@ -107,11 +112,14 @@ def _staff_report(request: HttpRequest, *, channel: str, phone_tip: bool) -> Htt
 
 def _offense_hint() -> list[dict[str, Any]]:
     labels = dict(CONDUCT_CHOICES)
-    return [
-        {"conduct": str(labels[code]), "offenses": offenses_allowed([code])}
-        for code in labels
-        if offenses_allowed([code])
-    ]
+    family = _("(only with a victim who is a family member of an officer)")
+    rows = []
+    for code in labels:
+        supported = offenses_allowed([code], [FAMILY_VICTIM])
+        if supported:
+            named = [f"{o} {family}" if o in FAMILY_ONLY_OFFENSES else o for o in supported]
+            rows.append({"conduct": str(labels[code]), "offenses": named})
+    return rows
 
 
 @require(Perm.INCIDENT_SUBMIT)

@@ -13,6 +13,11 @@ class Scenario:
     outcome: str
     offenses_allowed: tuple[str, ...] = ()  # must all be allowed
     offenses_refused: tuple[str, ...] = ()  # must all be refused
+    # Names a victim who is a family member of an officer (18 U.S.C. 115(a)(1)(A) needs one).
+    family_victim: bool = False
+
+
+FAMILY_VICTIM = {"name": "Synthetic Relative (test)", "relation": "family"}
 
 
 # Identifiers planted in protected-only narratives to prove they are not stored.
@@ -70,6 +75,7 @@ ELIGIBLE = [
         "eligible",
         ("18 U.S.C. 115(a)(1)(A)", "18 U.S.C. 875(c)"),
         ("18 U.S.C. 119", "18 U.S.C. 1361"),
+        family_victim=True,
     ),
     Scenario(
         "shoving an officer during an arrest",

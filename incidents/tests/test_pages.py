@@ -12,7 +12,13 @@ from django.urls import reverse
 
 from audit.models import AuditEvent
 from incidents.models import Incident, Notice
-from incidents.tests.scenarios import ELIGIBLE, PLANTED_VALUES, PROTECTED, REVIEW
+from incidents.tests.scenarios import (
+    ELIGIBLE,
+    FAMILY_VICTIM,
+    PLANTED_VALUES,
+    PROTECTED,
+    REVIEW,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -56,9 +62,14 @@ def test_field_report_page_protected_scenarios(scenario, world, signed_in):
 def test_field_report_page_eligible_scenarios(scenario, world, signed_in):
     client = signed_in(world.user("a", "field_officer"))
     url = reverse("incidents:field_report")
-    refused = _report(client, url, scenario, offenses=list(scenario.offenses_refused[:1]))
+    family = (
+        {"other_victim_name": FAMILY_VICTIM["name"], "other_victim_relation": "family"}
+        if scenario.family_victim
+        else {}
+    )
+    refused = _report(client, url, scenario, offenses=list(scenario.offenses_refused[:1]), **family)
     assert "cannot support" in refused.content.decode()
-    response = _report(client, url, scenario, offenses=list(scenario.offenses_allowed))
+    response = _report(client, url, scenario, offenses=list(scenario.offenses_allowed), **family)
     assert response.status_code == 200
     incident = Incident.objects.get()
     assert (incident.screening_outcome, incident.status) == ("eligible", "open")

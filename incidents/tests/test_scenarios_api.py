@@ -9,7 +9,7 @@ from django.http import Http404
 
 from audit.models import AuditEvent
 from incidents.models import Incident, Offense, Victim
-from incidents.tests.scenarios import ELIGIBLE, PLANTED_VALUES, PROTECTED, REVIEW
+from incidents.tests.scenarios import ELIGIBLE, FAMILY_VICTIM, PLANTED_VALUES, PROTECTED, REVIEW
 
 pytestmark = pytest.mark.django_db
 
@@ -137,7 +137,10 @@ def test_criminal_conduct_goes_forward_with_the_right_offenses(scenario, world, 
     body = {
         "conduct": scenario.conduct,
         "narrative": scenario.narrative,
-        "victims": [{"user_id": officer.pk}],
+        "victims": [
+            {"user_id": officer.pk},
+            *([FAMILY_VICTIM] if scenario.family_victim else []),
+        ],
         "suspect_description": "Synthetic test: tall, grey hoodie",
     }
     screened = _post(officer_client, f"{URL}/screen", body).json()

@@ -25,7 +25,14 @@ def _run(path: Path) -> subprocess.CompletedProcess:
 def test_screen_command_outputs_one_line_per_scenario(tmp_path):
     scenarios = [*PROTECTED, *ELIGIBLE, REVIEW]
     lines = [
-        json.dumps({"id": f"s{i}", "conduct": s.conduct, "narrative": s.narrative})
+        json.dumps(
+            {
+                "id": f"s{i}",
+                "conduct": s.conduct,
+                "narrative": s.narrative,
+                **({"victims": [{"relation": "family"}]} if s.family_victim else {}),
+            }
+        )
         for i, s in enumerate(scenarios)
     ]
     path = tmp_path / "synthetic.jsonl"

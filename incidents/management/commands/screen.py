@@ -1,6 +1,9 @@
 """`custos screen FILE.jsonl`: a bulk dry run of conduct screening. It stores nothing.
 
-Each input line: {"id": "...", "conduct": ["..."], "narrative": "..."}.
+Each input line: {"id": "...", "conduct": ["..."], "narrative": "..."}, optionally with
+"victims": [{"relation": "officer" | "family" | "employee" | "other"}, ...]; the relations limit
+the offenses (18 U.S.C. 115(a)(1)(A) needs a victim who is a family member of an officer, so a
+line without one never lists it).
 Each output line: {"id": "...", "outcome": "...", "reasons": [...], "offenses_allowed": [...]};
 a line that cannot be screened gives {"id": ..., "line": N, "error": "..."} and the run goes on.
 The exit status is 1 when any line had an error. Use "-" to read standard input.
@@ -15,6 +18,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from incidents import screening
+from incidents.models import Victim
 
 
 def screen_line(raw: str, number: int) -> dict[str, Any]:
@@ -32,8 +36,17 @@ def screen_line(raw: str, number: int) -> dict[str, Any]:
         return {"id": ident, "line": number, "error": '"conduct" must be a list of codes'}
     if not isinstance(narrative, str):
         return {"id": ident, "line": number, "error": '"narrative" must be text'}
+    victims = item.get("victims", [])
+    if not isinstance(victims, list) or not all(
+        isinstance(v, dict) and isinstance(v.get("relation", ""), str) for v in victims
+    ):
+        return {"id": ident, "line": number, "error": '"victims" must be a list of objects'}
+    relations = [v.get("relation") or "other" for v in victims]
+    unknown = sorted(set(relations) - set(Victim.Relation.values))
+    if unknown:
+        return {"id": ident, "line": number, "error": f"unknown relation: {', '.join(unknown)}"}
     try:
-        result = screening.screen(conduct, narrative)
+        result = screening.screen(conduct, narrative, relations)
     except screening.UnknownConduct as exc:
         return {"id": ident, "line": number, "error": str(exc)}
     return {

@@ -73,6 +73,13 @@ class ValidateIn(Schema):
     rs_facts_statement: str = ""
 
 
+class CorrectIn(Schema):
+    # Field name -> corrected value (label, predicate_element, predicate_facts, predicate_source,
+    # predicate_date, source_reliability, content_validity); other names are refused (422).
+    field_changes: dict[str, Any]
+    reason: str
+
+
 class PurgeIn(Schema):
     schedule_item: str
     reason: str
@@ -166,6 +173,18 @@ def subject_validate(request: HttpRequest, subject_id: int, payload: ValidateIn)
         rs_facts_statement=payload.rs_facts_statement,
     )
     subject.refresh_from_db()
+    return _out(subject)
+
+
+@router.post("/subjects/{subject_id}/correct", response=SubjectOut, url_name="intel_correct")
+def subject_correct(request: HttpRequest, subject_id: int, payload: CorrectIn) -> dict[str, Any]:
+    """Correct a subject's facts; every past recipient is advised (28 CFR 23.20(h))."""
+    subject = services.subject_correct(
+        subject=_subject(request, subject_id),
+        actor=request.user,
+        field_changes=payload.field_changes,
+        reason=payload.reason,
+    )
     return _out(subject)
 
 

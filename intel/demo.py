@@ -94,6 +94,8 @@ def populate(*, offices) -> None:
             "is_law_enforcement": True,
             "agreement_signed": today - dt.timedelta(days=100),
             "agreement_expires": today + dt.timedelta(days=265),
+            # Where correction and purge notices go (28 CFR 23.20(h)); a reserved test domain.
+            "contact_email": "intel-desk@sheriff.example.invalid",
             "synthetic": True,
         },
     )

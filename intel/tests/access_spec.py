@@ -259,6 +259,19 @@ ROUTES = [
     # 28 CFR 23.20(h) (C-09): notices to past recipients; oversight roles read every office's,
     # supervisors their own office's (the list is filtered, so there is no 404 case).
     Route("intel:notices", lambda a: 302 if a.anonymous else (200 if _reads_notices(a) else 403)),
+    # 28 CFR 23.20(h): an RS approver of the owning office corrects (a fresh subject per actor,
+    # so each correction really changes a value).
+    Route(
+        "api:intel_correct",
+        api_write(Perm.SUBJECT_VALIDATE),
+        method="POST",
+        kwargs=_active_subject_kwargs,
+        data=lambda w: {
+            "field_changes": {"content_validity": "doubtful"},
+            "reason": "Synthetic: a second statement contradicts the first.",
+        },
+        api=True,
+    ),
 ]
 
 _AGENCY_NUMBERS = __import__("itertools").count(1)

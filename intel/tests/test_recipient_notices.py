@@ -345,3 +345,25 @@ def test_home_page_links_the_notices_for_supervisors_and_oversight_only(world, s
     for role, shown in [("supervisor", True), ("oversight", True), ("analyst", False)]:
         home = signed_in(world.user("a", role)).get(reverse("accounts:home")).content.decode()
         assert (url in home) is shown, role
+
+
+def test_api_correction_advises_recipients_and_refuses_bad_input(world, signed_in):
+    subject = active_subject(world)
+    sheriff, _police = _two_agencies()
+    _release(world, subject, sheriff)
+    client = signed_in(world.user("a", "rs_approver"))
+    url = reverse("api:intel_correct", kwargs={"subject_id": subject.pk})
+    bad = client.post(
+        url,
+        {"field_changes": {"sensitivity": "restricted"}, "reason": REASON},
+        content_type="application/json",
+    )
+    assert bad.status_code == 422 and RecipientNotice.objects.count() == 0
+    ok = client.post(
+        url,
+        {"field_changes": {"source_reliability": "unreliable"}, "reason": REASON},
+        content_type="application/json",
+    )
+    assert ok.status_code == 200 and ok.json()["source_reliability"] == "unreliable"
+    notice = RecipientNotice.objects.get()
+    assert notice.changed_fields == ["source_reliability"] and notice.agency == sheriff

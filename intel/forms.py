@@ -135,3 +135,48 @@ class DisseminateForm(forms.Form):
 
 
 __all__ = ["MAX_REVIEW_PERIOD"]
+
+
+class CorrectForm(forms.Form):
+    """Correct a subject's labelled facts (28 CFR 23.20(h)); prefilled with the current values."""
+
+    label = forms.CharField(label=_("Name or description"), max_length=200)
+    predicate_element = forms.CharField(
+        label=_("Offense element the facts support"), max_length=300
+    )
+    predicate_facts = forms.CharField(
+        label=_("Facts (the reasonable suspicion)"), widget=forms.Textarea(attrs={"rows": 4})
+    )
+    predicate_source = forms.CharField(label=_("Source of the facts"), max_length=300)
+    predicate_date = forms.DateField(
+        label=_("Date of the facts"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    source_reliability = forms.ChoiceField(
+        label=_("Source reliability"), choices=SourceReliability.choices
+    )
+    content_validity = forms.ChoiceField(
+        label=_("Content validity"), choices=ContentValidity.choices
+    )
+    reason = forms.CharField(
+        label=_("What was wrong, and why it is corrected"),
+        help_text=_("Every agency that received this subject is told which items changed."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    CORRECTABLE = (
+        "label",
+        "predicate_element",
+        "predicate_facts",
+        "predicate_source",
+        "predicate_date",
+        "source_reliability",
+        "content_validity",
+    )
+
+    def field_changes(self, subject) -> dict:
+        """The fields whose submitted value differs from the subject's current one."""
+        return {
+            name: self.cleaned_data[name]
+            for name in self.CORRECTABLE
+            if self.cleaned_data[name] != getattr(subject, name)
+        }

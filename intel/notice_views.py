@@ -1,15 +1,23 @@
-"""The recipient-notice page: who was told of a correction or a purge, and whether the email went
-(28 CFR 23.20(h); legal-controls C-09). Oversight roles see every office, supervisors their own."""
+"""Correction of a subject, and the recipient-notice page (28 CFR 23.20(h); legal-controls C-09).
+
+The notice page says who was told of a correction or a purge and whether the email went; oversight
+roles see every office, supervisors their own.
+"""
 
 from __future__ import annotations
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
+from accounts.permissions import Perm, has_perm
 from audit.services import audit_record
-from intel import selectors
+from intel import selectors, services
+from intel.forms import CorrectForm
 
 
 def notices(request: HttpRequest) -> HttpResponse:
@@ -24,3 +32,45 @@ def notices(request: HttpRequest) -> HttpResponse:
         actor=request.user, verb="recipient_notice.list", data={"shown": [n.pk for n in rows]}
     )
     return render(request, "intel/notices.html", {"notices": rows})
+
+
+@login_required
+def subject_correct(request: HttpRequest, subject_id: int) -> HttpResponse:
+    """Show the subject's correctable facts (GET) and correct them (POST); errors keep the input."""
+    subject = selectors.subjects_visible_to(request.user).filter(pk=subject_id).first()
+    if subject is None:
+        raise Http404("No such subject.")  # another office: as if it did not exist
+    if not has_perm(request.user, Perm.SUBJECT_VALIDATE):
+        raise PermissionDenied
+    if request.method == "POST":
+        form = CorrectForm(request.POST)
+        if form.is_valid():
+            try:
+                services.subject_correct(
+                    subject=subject,
+                    actor=request.user,
+                    field_changes=form.field_changes(subject),
+                    reason=form.cleaned_data["reason"],
+                )
+            except ValidationError as error:
+                _attach(form, error)
+            else:
+                messages.success(request, _("Corrected; every past recipient is being advised."))
+                return redirect("intel:subject", subject_id=subject.pk)
+        status = 422
+    else:
+        form = CorrectForm(
+            initial={name: getattr(subject, name) for name in CorrectForm.CORRECTABLE}
+        )
+        # 28 CFR 23.20(g): the prefilled form shows the record, so the read is audited.
+        audit_record(actor=request.user, verb="subject.view", target=subject)
+        status = 200
+    return render(request, "intel/correct.html", {"subject": subject, "form": form}, status=status)
+
+
+def _attach(form: CorrectForm, error: ValidationError) -> None:
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for name, errors in error.message_dict.items():
+        form.add_error(name if name in form.fields else None, errors)

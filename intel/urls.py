@@ -23,4 +23,9 @@ urlpatterns = [
     path("intel/oversight/", views.oversight, name="oversight"),
     path("intel/agencies/", agency_views.agencies, name="agencies"),
     path("intel/notices/", notice_views.notices, name="notices"),
+    path(
+        "intel/subjects/<int:subject_id>/correct/",
+        notice_views.subject_correct,
+        name="correct",
+    ),
 ]

@@ -259,6 +259,14 @@ ROUTES = [
     # 28 CFR 23.20(h) (C-09): notices to past recipients; oversight roles read every office's,
     # supervisors their own office's (the list is filtered, so there is no 404 case).
     Route("intel:notices", lambda a: 302 if a.anonymous else (200 if _reads_notices(a) else 403)),
+    # The correction page: the form (GET) and an empty POST, refused with 422 (nothing lost).
+    Route("intel:correct", office_record(Perm.SUBJECT_VALIDATE), kwargs=_subject_kwargs),
+    Route(
+        "intel:correct",
+        office_record(Perm.SUBJECT_VALIDATE, ok=422),
+        method="POST",
+        kwargs=_subject_kwargs,
+    ),
     # 28 CFR 23.20(h): an RS approver of the owning office corrects (a fresh subject per actor,
     # so each correction really changes a value).
     Route(

@@ -10,6 +10,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils.html import escape
 
 from audit.models import AuditEvent
 from cases.tests.factories import active_subject, le_agency
@@ -367,3 +368,35 @@ def test_api_correction_advises_recipients_and_refuses_bad_input(world, signed_i
     assert ok.status_code == 200 and ok.json()["source_reliability"] == "unreliable"
     notice = RecipientNotice.objects.get()
     assert notice.changed_fields == ["source_reliability"] and notice.agency == sheriff
+
+
+def test_correction_page_keeps_the_input_on_error_and_corrects_on_success(world, signed_in):
+    subject = active_subject(world)
+    sheriff, _police = _two_agencies()
+    _release(world, subject, sheriff)
+    client = signed_in(world.user("a", "rs_approver"))
+    url = reverse("intel:correct", kwargs={"subject_id": subject.pk})
+    form = client.get(url)
+    # Prefilled with the current values (HTML-escaped in the page).
+    assert form.status_code == 200 and escape(subject.predicate_facts) in form.content.decode()
+    fields = {
+        "label": subject.label,
+        "predicate_element": subject.predicate_element,
+        "predicate_facts": "Synthetic: two calls, not three, from one number.",
+        "predicate_source": subject.predicate_source,
+        "predicate_date": subject.predicate_date.isoformat(),
+        "source_reliability": subject.source_reliability,
+        "content_validity": "doubtful",
+    }
+    missing_reason = client.post(url, fields | {"reason": ""})
+    assert missing_reason.status_code == 422
+    assert "Synthetic: two calls, not three" in missing_reason.content.decode()  # nothing lost
+    assert RecipientNotice.objects.count() == 0
+    done = client.post(url, fields | {"reason": REASON})
+    assert done.status_code == 302
+    subject.refresh_from_db()
+    assert subject.content_validity == "doubtful" and subject.predicate_facts.startswith(
+        "Synthetic: two"
+    )
+    notice = RecipientNotice.objects.get()
+    assert notice.changed_fields == ["content_validity", "predicate_facts"]

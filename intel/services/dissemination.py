@@ -110,6 +110,10 @@ def _releasable_subject(subject_id: int, actor: Any) -> Subject:
     from intel.selectors import subject_get_for_user
 
     subject = subject_get_for_user(subject_id=subject_id, user=actor, audit=False)
+    # Lock the row: a release serialises with a correction or purge of the same subject, so a
+    # recipient either gets the corrected record or is in the accounting the notices are drawn
+    # from (28 CFR 23.20(h), C-09), never neither.
+    subject = Subject.objects.select_for_update().get(pk=subject.pk)
     if subject.status != Subject.Status.ACTIVE:
         raise ValidationError(_("Only an active subject can be disseminated."))
     return subject

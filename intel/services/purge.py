@@ -86,7 +86,8 @@ def purge_approve(*, request: PurgeRequest, approver: Any) -> PurgeRequest:
         raise ValidationError(_("This purge is not waiting for approval."))
     if request.first_approver_id == approver.pk:
         raise PermissionDenied(_("A purge needs two different approvers."))
-    subject = _require_intel_record(request.subject)
+    # Locked: a concurrent release of this subject is either advised or refused (C-09).
+    subject = _require_intel_record(Subject.objects.select_for_update().get(pk=request.subject_id))
     if subject.legal_hold:
         raise ValidationError(_("The subject is under legal hold and cannot be purged."))
     request.second_approver = approver

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from accounts.models import User
 from cases import selectors, services
@@ -93,7 +93,7 @@ def case_open(request: HttpRequest, payload: CaseIn) -> tuple[int, dict[str, Any
     case = services.case_open(
         actor=request.user, title=payload.title, incident_ids=payload.incident_ids
     )
-    return 201, _out(case, request.user)
+    return Status(201, _out(case, request.user))
 
 
 @router.get("/{case_id}", response=CaseOut, url_name="cases_detail")
@@ -135,7 +135,7 @@ def case_share(request: HttpRequest, case_id: int, payload: ShareIn) -> tuple[in
     share = services.case_share(
         case=case, office_id=payload.office_id, actor=request.user, reason=payload.reason
     )
-    return 201, {"case": case.pk, "office": share.office.code}
+    return Status(201, {"case": case.pk, "office": share.office.code})
 
 
 @router.post("/{case_id}/tasks", response={201: dict[str, Any]}, url_name="cases_task_add")
@@ -147,7 +147,7 @@ def case_task_add(request: HttpRequest, case_id: int, payload: TaskIn) -> tuple[
     task = services.case_task_add(
         case=case, actor=request.user, title=payload.title, owner=owner, due_date=payload.due_date
     )
-    return 201, {"id": task.pk, "title": task.title, "due_date": task.due_date.isoformat()}
+    return Status(201, {"id": task.pk, "title": task.title, "due_date": task.due_date.isoformat()})
 
 
 @router.get("/{case_id}/conduct", response=list[dict[str, Any]], url_name="cases_conduct")
@@ -187,7 +187,7 @@ def incident_share(request: HttpRequest, incident_id: int, payload: ShareIn) -> 
         actor=request.user,
         reason=payload.reason,
     )
-    return 201, {"incident": share.incident.reference, "office": share.office.code}
+    return Status(201, {"incident": share.incident.reference, "office": share.office.code})
 
 
 @router.post(
@@ -208,4 +208,4 @@ def incident_identifier(
         value=payload.value,
         platform=payload.platform,
     )
-    return 201, {"id": row.pk, "kind": row.kind, "normalized": row.normalized}
+    return Status(201, {"id": row.pk, "kind": row.kind, "normalized": row.normalized})

@@ -9,7 +9,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from accounts.models import User
 from accounts.permissions import Perm, check
@@ -134,7 +134,7 @@ def subject_propose(request: HttpRequest, payload: SubjectIn) -> tuple[int, dict
     subject = services.subject_propose(
         actor=request.user, control_official=official, identifiers=identifiers, **data
     )
-    return 201, _out(subject)
+    return Status(201, _out(subject))
 
 
 @router.get("/subjects/{subject_id}", response=SubjectOut, url_name="intel_subject")
@@ -197,7 +197,7 @@ def purge_request(request: HttpRequest, subject_id: int, payload: PurgeIn) -> tu
         schedule_item=payload.schedule_item,
         reason=payload.reason,
     )
-    return 201, {"id": req.pk, "status": req.status}
+    return Status(201, {"id": req.pk, "status": req.status})
 
 
 @router.post("/purges/{purge_id}/approve", response=dict[str, Any], url_name="intel_purge_approve")
@@ -267,7 +267,9 @@ def disseminate(request: HttpRequest, subject_id: int, payload: DisseminateIn) -
             recipient_name=payload.recipient_name,
             purpose=payload.purpose,
         )
-    return 201, {"id": release.pk, "payload": release.payload, "watermark": release.watermark}
+    return Status(
+        201, {"id": release.pk, "payload": release.payload, "watermark": release.watermark}
+    )
 
 
 class AgencyIn(Schema):
@@ -323,4 +325,4 @@ def agency_register(request: HttpRequest, payload: AgencyIn) -> tuple[int, dict[
 
     refuse_read_only(request)
     agency = register(actor=request.user, **payload.dict())
-    return 201, _agency_out(agency)
+    return Status(201, _agency_out(agency))

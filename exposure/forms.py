@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from exposure.models import ProtectiveMeasure
@@ -15,45 +16,27 @@ def _lines(value: str) -> list[str]:
     return [line.strip() for line in (value or "").splitlines() if line.strip()]
 
 
+def _lines_field(label: str | Promise, help_text: str | Promise = _LINES) -> forms.CharField:
+    """An optional field of one value per line."""
+    return forms.CharField(
+        label=label,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=help_text,
+    )
+
+
 class RosterValuesForm(forms.Form):
     """The personal values of a roster entry. Nothing here records views or associations."""
 
     full_name = forms.CharField(label=_("Full name"), max_length=200)
-    aliases = forms.CharField(
-        label=_("Other names and nicknames"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_LINES,
-    )
-    addresses = forms.CharField(
-        label=_("Home addresses"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_LINES,
-    )
-    phones = forms.CharField(
-        label=_("Personal phones"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_LINES,
-    )
-    emails = forms.CharField(
-        label=_("Personal e-mail addresses"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_LINES,
-    )
-    plates = forms.CharField(
-        label=_("Vehicle plates"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_LINES,
-    )
-    relatives = forms.CharField(
-        label=_("Relatives"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("One per line, as Name:relation (for example Ana Example:daughter)."),
+    aliases = _lines_field(_("Other names and nicknames"))
+    addresses = _lines_field(_("Home addresses"))
+    phones = _lines_field(_("Personal phones"))
+    emails = _lines_field(_("Personal e-mail addresses"))
+    plates = _lines_field(_("Vehicle plates"))
+    relatives = _lines_field(
+        _("Relatives"), _("One per line, as Name:relation (for example Ana Example:daughter).")
     )
 
     @classmethod

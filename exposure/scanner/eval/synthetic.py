@@ -2,7 +2,7 @@
 
 SYNTHETIC TEST DATA: every name, address, phone, e-mail and plate here is
 made up by Faker or by random choice with a fixed seed. None is a real
-person's. Phone numbers use the 555 exchange or random digits.
+person's. Phone numbers use reserved N9X area codes (never assigned).
 """
 
 from __future__ import annotations
@@ -285,8 +285,12 @@ class Synthetic:
 
     # --- roster ---------------------------------------------------------
     def phone(self) -> str:
-        """Return a synthetic US phone number in a random common format."""
-        area = self.rng.randint(201, 989)
+        """Return a synthetic US phone number in a random common format.
+
+        The area code has 9 as its middle digit ("N9X"): NANP reserves those codes for future
+        expansion, so no such number can belong to a real person.
+        """
+        area = self.rng.randint(2, 9) * 100 + 90 + self.rng.randint(0, 9)
         exchange = self.rng.randint(200, 999)
         line = self.rng.randint(0, 9999)
         return format_phone(f"{area}{exchange}{line:04d}", self.rng)

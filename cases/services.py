@@ -245,7 +245,11 @@ def case_share(*, case: Case, office_id: int, actor: Any, reason: str) -> CaseSh
             )
     except IntegrityError:
         raise ValidationError({"office": [_("Already shared with that office.")]}) from None
-    incident_ids = list(case.incident_rows.values_list("incident_id", flat=True))
+    # Only the owning office shares an incident (as in incident_share): an incident another
+    # office shared with ours is not re-shared through a case (need to know, 28 CFR 23.20(e)).
+    rows = list(case.incident_rows.values_list("incident_id", "incident__office_id"))
+    incident_ids = [pk for pk, owner in rows if owner == actor.office_id]
+    skipped = [pk for pk, owner in rows if owner != actor.office_id]
     for incident_id in incident_ids:
         IncidentShare.objects.get_or_create(
             incident_id=incident_id,
@@ -258,7 +262,7 @@ def case_share(*, case: Case, office_id: int, actor: Any, reason: str) -> CaseSh
         verb="case.share",
         target=case,
         reason=reason,
-        data={"office": office.code, "incidents": incident_ids},
+        data={"office": office.code, "incidents": incident_ids, "not_shared": skipped},
     )
     disclosure_record(
         released_by=actor,
@@ -266,7 +270,12 @@ def case_share(*, case: Case, office_id: int, actor: Any, reason: str) -> CaseSh
         agency=office.code,
         purpose=reason.strip(),
         legal_basis="need to know, 28 CFR 23.20(e); 5 U.S.C. 552a(b)(1)",
-        released={"type": "cases.case", "ids": [case.pk], "incidents": incident_ids},
+        released={
+            "type": "cases.case",
+            "ids": [case.pk],
+            "incidents": incident_ids,
+            "not_shared": skipped,
+        },
         target=case,
     )
     return share

@@ -47,12 +47,12 @@ class SubjectIn(Schema):
     incident_ids: list[int] = []
     case_id: int | None = None
     predicate_offense_id: int
-    predicate_element: str
+    predicate_element: str = Field(..., max_length=300)
     predicate_facts: str
-    predicate_source: str
+    predicate_source: str = Field(..., max_length=300)
     predicate_date: date
     collection_method: str
-    process_reference: str = ""
+    process_reference: str = Field("", max_length=200)
     sensitivity: str
     source_reliability: str
     content_validity: str
@@ -81,7 +81,7 @@ class CorrectIn(Schema):
 
 
 class PurgeIn(Schema):
-    schedule_item: str
+    schedule_item: str = Field(..., max_length=100)
     reason: str
 
 
@@ -92,7 +92,7 @@ class DecideIn(Schema):
 
 class DisseminateIn(Schema):
     agency_id: int
-    recipient_name: str
+    recipient_name: str = Field(..., max_length=200)
     type: str = "intelligence"
     purpose: str = ""
     danger_statement: str = ""
@@ -121,7 +121,7 @@ def subject_list(request: HttpRequest, q: str = "") -> list[dict[str, Any]]:
     """Search active subjects by identifier or label (restricted ones notify their official)."""
     if q:
         return [_out(s) for s in selectors.subject_search(user=request.user, query=q)]
-    return [_out(s) for s in selectors.subject_list(user=request.user)[:500]]
+    return [_out(s) for s in selectors.subject_list(user=request.user, limit=500)]
 
 
 @router.post("/subjects", response={201: SubjectOut}, url_name="intel_subject_propose")

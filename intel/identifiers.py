@@ -124,8 +124,23 @@ def names_match(a: str, b: str) -> bool:
     return bool(name_keys(normalize_name(a)) & name_keys(normalize_name(b)))
 
 
+# The width of the normalized columns (intel.Identifier, cases.IncidentIdentifier).
+MAX_NORMALIZED_LENGTH = 300
+
+
 def normalize(kind: str, raw: str, platform: str = "") -> str:
     """Return the normalised value of an identifier of the given kind (ValidationError if bad)."""
+    normalized = _normalize(kind, raw, platform)
+    # Bad input gets a clear error, not a database error: the value must fit its column.
+    if len(normalized) > MAX_NORMALIZED_LENGTH:
+        raise ValidationError(
+            _("This identifier is too long (at most %(n)d characters).")
+            % {"n": MAX_NORMALIZED_LENGTH}
+        )
+    return normalized
+
+
+def _normalize(kind: str, raw: str, platform: str) -> str:
     if not raw or not raw.strip():
         raise ValidationError(_("Enter a value."))
     if kind == Kind.PHONE:

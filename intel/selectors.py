@@ -38,10 +38,13 @@ def subjects_visible_to(user: Any) -> QuerySet[Subject]:
         return subjects.none()
     # Need to know (28 CFR 23.20(e)): another office's subject is visible once an incident tied
     # to it has been shared with the user's office.
+    # Through a share only an active, non-restricted subject is visible: a proposed, rejected,
+    # expired or restricted subject stays with its office (28 CFR 23.20(e),(h)).
     shared = incidents_visible_to(user).values("pk")
-    return subjects.filter(
-        Q(office_id=user.office_id) | Q(incident_ties__incident__in=shared)
-    ).distinct()
+    via_share = Q(incident_ties__incident__in=shared, status=Subject.Status.ACTIVE) & ~Q(
+        sensitivity=Sensitivity.RESTRICTED
+    )
+    return subjects.filter(Q(office_id=user.office_id) | via_share).distinct()
 
 
 def subject_get_for_user(*, subject_id: Any, user: Any, audit: bool = True) -> Subject:
@@ -58,12 +61,24 @@ def subject_get_for_user(*, subject_id: Any, user: Any, audit: bool = True) -> S
     return subject
 
 
-def subject_list(*, user: Any, status: str = "") -> QuerySet[Subject]:
+def subject_list(*, user: Any, status: str = "", limit: int = 200) -> list[Subject]:
+    """The subjects a user may list, audited with the ids shown.
+
+    A restricted subject is listed only to its control official, an expired one (queued for
+    purge) not at all; oversight roles still see everything (28 CFR 23.20(e),(g),(h)).
+    """
     check(user, Perm.SUBJECT_VIEW)
     subjects = subjects_visible_to(user)
+    if not reads_all_offices(user):
+        subjects = subjects.exclude(
+            Q(sensitivity=Sensitivity.RESTRICTED) & ~Q(control_official_id=user.pk)
+        ).exclude(status=Subject.Status.EXPIRED)
     if status:
         subjects = subjects.filter(status=status)
-    return subjects
+    listed = list(subjects.prefetch_related("identifiers")[:limit])
+    # 28 CFR 23.20(g): a listing is a read of every subject it shows.
+    audit_record(actor=user, verb="subject.list", data={"results": [s.pk for s in listed]})
+    return listed
 
 
 def _query_keys(query: str) -> list[tuple[str, str]]:

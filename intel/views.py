@@ -68,7 +68,7 @@ def subject_list(request: HttpRequest) -> HttpResponse:
     subjects = (
         selectors.subject_search(user=request.user, query=query)
         if query
-        else selectors.subject_list(user=request.user)[:200]
+        else selectors.subject_list(user=request.user, limit=200)
     )
     return render(
         request,

@@ -17,8 +17,10 @@ from audit.services import audit_record, disclosure_record
 from intel.models import (
     Dissemination,
     RecipientAgency,
+    Sensitivity,
     Subject,
 )
+from intel.services.subjects import _require_same_office
 
 
 def _watermark(actor: Any, subject: Subject, when: Any) -> str:
@@ -114,6 +116,12 @@ def _releasable_subject(subject_id: int, actor: Any) -> Subject:
     # recipient either gets the corrected record or is in the accounting the notices are drawn
     # from (28 CFR 23.20(h), C-09), never neither.
     subject = Subject.objects.select_for_update().get(pk=subject.pk)
+    # 28 CFR 23.20(e): only the office that owns the record releases it outside; an office that
+    # sees it through a shared incident does not re-disseminate it.
+    _require_same_office(subject, actor)
+    # A restricted subject leaves only by its control official's hand (C-10).
+    if subject.sensitivity == Sensitivity.RESTRICTED and actor.pk != subject.control_official_id:
+        raise PermissionDenied(_("Only the control official releases a restricted subject."))
     if subject.status != Subject.Status.ACTIVE:
         raise ValidationError(_("Only an active subject can be disseminated."))
     return subject

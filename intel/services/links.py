@@ -84,7 +84,12 @@ def links_propose_for_subject(*, subject: Subject) -> int:
     created = 0
     for ident in subject.identifiers.all():
         for match in _matching_incident_identifiers(ident.kind, ident.normalized):
-            if match.incident.is_protected_only:
+            # 5 U.S.C. 552a(e)(7), 28 CFR 23.20(c): only an incident screened eligible (not one
+            # awaiting review, not protected activity) is proposed for a subject.
+            if (
+                match.incident.is_protected_only
+                or match.incident.screening_outcome != Outcome.ELIGIBLE
+            ):
                 continue
             created += _propose(
                 subject,
@@ -144,6 +149,14 @@ def link_decide(*, link: LinkProposal, analyst: Any, confirm: bool, reason: str)
         raise ValidationError(_("This link has already been decided."))
     if not reason.strip():
         raise ValidationError({"reason": [_("Write the reason for the decision.")]})
+    # 28 CFR 23.20(c), 5 U.S.C. 552a(e)(7): an incident is tied to a subject only while it is
+    # screened eligible (its screening may have changed since the proposal).
+    if (
+        confirm
+        and link.incident_id
+        and (link.incident.is_protected_only or link.incident.screening_outcome != Outcome.ELIGIBLE)
+    ):
+        raise ValidationError(_("This incident is not screened eligible; it cannot be linked."))
     link.status = LinkProposal.Status.CONFIRMED if confirm else LinkProposal.Status.REJECTED
     link.decided_by, link.decided_at, link.decision_reason = analyst, timezone.now(), reason
     link.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])

@@ -231,6 +231,14 @@ def subject_approve(
         )
     if not subject.incident_ties.filter(incident__offenses__isnull=False).exists():
         raise ValidationError(_("A subject needs an incident that alleges an offense."))
+    # 28 CFR 23.20(c), 5 U.S.C. 552a(e)(7): re-checked at approval, since an incident's screening
+    # can change after the proposal. Every tied incident must still be eligible.
+    tied = [t.incident for t in subject.incident_ties.select_related("incident")]
+    eligible = {i.pk for i in _eligible_incidents(tied) if i.offenses.exists()}
+    if any(i.pk not in eligible for i in tied):
+        raise ValidationError(
+            _("A tied incident is no longer screened eligible with an offense; not approved.")
+        )
     approval = SubjectApproval.objects.create(
         subject=subject, approver=approver, reason=reason.strip(), lawfully_obtained=True
     )

@@ -85,9 +85,31 @@ def evidence_dispose(
     )
     if held:
         raise ValidationError(_("A related copy is under a legal hold; nothing is disposed of."))
-    item.disposed_at = timezone.now()
+    now = timezone.now()
+    item.disposed_at = now
     item.disposal_schedule_item = schedule_item
     item.save(update_fields=["disposed_at", "disposal_schedule_item"])
+    # The working copy and redacted copies carry the same content: disposing of the original
+    # disposes of them too, each with its own custody and audit record (C-37), so no copy
+    # keeps releasing what the schedule says is gone.
+    for copy in item.derivatives.filter(disposed_at__isnull=True).select_related("blob"):
+        copy.disposed_at = now
+        copy.disposal_schedule_item = schedule_item
+        copy.save(update_fields=["disposed_at", "disposal_schedule_item"])
+        custody_record(
+            item=copy,
+            action=CustodyEvent.Action.DISPOSED,
+            actor=actor,
+            sha256_seen=copy.blob.sha256,
+            reason=f"{schedule_item}: with item {item.pk}: {reason.strip()}",
+        )
+        audit_record(
+            actor=actor,
+            verb="evidence.dispose",
+            target=copy,
+            reason=reason,
+            data={"schedule_item": schedule_item, "sha256": copy.blob.sha256, "parent": item.pk},
+        )
     event = custody_record(
         item=item,
         action=CustodyEvent.Action.DISPOSED,

@@ -63,7 +63,13 @@ def download_token_open(*, token: str, user: Any) -> EvidenceItem:
     if payload.get("u") != user.pk:
         raise Http404
     # A disposed item is no longer released, even by a link made before its disposal (C-37).
-    item = evidence_visible_to(user).filter(pk=payload.get("i"), disposed_at__isnull=True).first()
+    # A copy of a disposed item is not released either.
+    item = (
+        evidence_visible_to(user)
+        .filter(pk=payload.get("i"), disposed_at__isnull=True)
+        .exclude(parent__disposed_at__isnull=False)
+        .first()
+    )
     if item is None:
         raise Http404
     return item

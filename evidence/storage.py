@@ -132,6 +132,20 @@ def exists(key: str) -> bool:
     return _storage().exists(key)
 
 
+class StorageUnavailable(StorageError):
+    """The evidence store could not be reached (as opposed to an object being missing)."""
+
+
+def require_present(key: str) -> None:
+    """Raise StorageError if the object is missing, StorageUnavailable if the store is down."""
+    try:
+        present = _storage().exists(key)
+    except Exception as error:  # any backend failure means the store cannot be reached
+        raise StorageUnavailable("The evidence store cannot be reached just now.") from error
+    if not present:
+        raise StorageError(f"The object {key} is missing from the evidence store.")
+
+
 def size(key: str) -> int:
     """Return the stored object's size in bytes."""
     return _storage().size(key)

@@ -86,6 +86,10 @@ def incident_evidence(request: HttpRequest, incident_id: int) -> HttpResponse:
         else:
             status = 422 if request.FILES else 200
     items = selectors.evidence_for_incident(incident=incident, user=request.user)
+    # Showing the list is a read of sensitive records: it is audited (28 CFR 23.20(g)).
+    services.evidence_list_record(
+        incident=incident, actor=request.user, item_ids=[item.pk for item in items]
+    )
     return render(
         request,
         "evidence/incident.html",
@@ -130,6 +134,12 @@ def item_detail(request: HttpRequest, item_id: int) -> HttpResponse:
     )
 
 
+def _disposed(item: EvidenceItem) -> bool:
+    return item.disposed_at is not None or (
+        item.parent_id is not None and item.parent.disposed_at is not None
+    )
+
+
 def _preview_url(request: HttpRequest, item: EvidenceItem) -> str:
     """A user-bound short-lived link to the image to draw redaction boxes on.
 
@@ -137,9 +147,14 @@ def _preview_url(request: HttpRequest, item: EvidenceItem) -> str:
     media.redact_image uses); the script loads it only when asked, and each load is a
     "downloaded" custody event on that copy like any other download.
     """
-    if item.kind != "image":
-        return ""
-    shown = item.derivatives.filter(derivation=EvidenceItem.Derivation.WORKING_COPY).first() or item
+    if item.kind != "image" or _disposed(item):
+        return ""  # nothing of a disposed item (or of a copy of one) is offered (C-37)
+    shown = (
+        item.derivatives.filter(
+            derivation=EvidenceItem.Derivation.WORKING_COPY, disposed_at__isnull=True
+        ).first()
+        or item
+    )
     token = selectors.download_token_make(item=shown, user=request.user)
     return reverse("evidence:download", args=[shown.pk, token])
 
@@ -151,6 +166,18 @@ def item_download(request: HttpRequest, item_id: int, token: str) -> HttpRespons
     item = selectors.download_token_open(token=token, user=request.user)
     if item.pk != item_id:
         raise Http404
+    # The bytes are checked before the download is recorded: a custody event says the file
+    # was handed over, so none is written when it cannot be (missing object, store down).
+    try:
+        storage.require_present(item.blob.storage_key)
+    except storage.StorageError as error:
+        unavailable = isinstance(error, storage.StorageUnavailable)
+        return render(
+            request,
+            "evidence/unavailable.html",
+            {"item": item, "unavailable": unavailable},
+            status=503 if unavailable else 409,
+        )
     services.evidence_access_record(
         item=item, actor=request.user, action=CustodyEvent.Action.DOWNLOADED
     )
@@ -175,6 +202,13 @@ def item_transfer(request: HttpRequest, item_id: int) -> HttpResponse:
             to_user = User.objects.filter(username=data["to_username"]).first()
             if to_user is None:
                 raise ValidationError({"to_username": _("No user has that name.")})
+            # The receiver takes custody: they must be able to see the item (need-to-know, own
+            # office or shared) and hold a role that may act on it (oversight changes nothing).
+            receivable = selectors.evidence_visible_to(to_user).filter(pk=item.pk).exists()
+            if not receivable or not has_perm(to_user, Perm.EVIDENCE_ADD):
+                raise ValidationError(
+                    {"to_username": _("That user cannot take custody of this item.")}
+                )
         services.evidence_transfer(
             item=item,
             actor=request.user,

@@ -13,6 +13,7 @@ from evidence.services.custody import (
     custody_record,
     evidence_access_record,
     evidence_acknowledge,
+    evidence_list_record,
     evidence_read_bytes,
     evidence_transfer,
 )
@@ -36,6 +37,7 @@ __all__ = [
     "evidence_access_record",
     "evidence_acknowledge",
     "evidence_ingest",
+    "evidence_list_record",
     "evidence_ocr",
     "evidence_read_bytes",
     "evidence_redact",

@@ -8,7 +8,7 @@ import json
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.permissions import Perm, check
@@ -82,6 +82,18 @@ def custody_record(
     return event
 
 
+def refuse_if_disposed(item: EvidenceItem) -> None:
+    """Raise ValidationError if the item, or the item it was derived from, is disposed (C-37)."""
+    from django.db.models import Q
+
+    ids = Q(pk=item.pk) | (Q(pk=item.parent_id) if item.parent_id else Q(pk__in=[]))
+    if EvidenceItem.objects.filter(ids, disposed_at__isnull=False).exists():
+        raise ValidationError(
+            "The item has been disposed of under the records schedule; nothing more is done "
+            "with it."
+        )
+
+
 @transaction.atomic
 def evidence_access_record(
     *, item: EvidenceItem, actor: Any, action: str, reason: str = ""
@@ -94,11 +106,18 @@ def evidence_access_record(
 
 
 @transaction.atomic
+def evidence_list_record(*, incident: Any, actor: Any, item_ids: list[int]) -> None:
+    """Audit a read of an incident's evidence list (28 CFR 23.20(g): every read is logged)."""
+    audit_record(actor=actor, verb="evidence.list", target=incident, data={"items": list(item_ids)})
+
+
+@transaction.atomic
 def evidence_transfer(
     *, item: EvidenceItem, actor: Any, reason: str, to_user: Any = None, to_place: str = ""
 ) -> CustodyEvent:
     """Hand an item to a person or place; it stays a custody gap until acknowledged."""
     check(actor, Perm.EVIDENCE_ADD)
+    refuse_if_disposed(item)
     if not reason.strip():
         raise ValidationError({"reason": "Say why the item is transferred."})
     if to_user is None and not to_place.strip():
@@ -116,24 +135,38 @@ def evidence_transfer(
     return event
 
 
+def _acknowledged(transfer: CustodyEvent) -> bool:
+    return CustodyEvent.objects.filter(acknowledges=transfer).exists()
+
+
 @transaction.atomic
 def evidence_acknowledge(*, transfer: CustodyEvent, actor: Any, location: str = "") -> CustodyEvent:
     """Confirm receipt of a transfer (only the named receiver may, for a person)."""
+    # Taking custody is a write: oversight roles read everything and change nothing, even when
+    # named as the receiver (legal-controls: oversight is read-only).
+    check(actor, Perm.EVIDENCE_ADD)
     if transfer.action != CustodyEvent.Action.TRANSFERRED:
         raise ValidationError("Only a transfer can be acknowledged.")
     if transfer.to_user_id is not None and transfer.to_user_id != actor.pk:
         raise PermissionDenied("Only the named receiver can acknowledge this transfer.")
-    if CustodyEvent.objects.filter(acknowledges=transfer).exists():
-        raise ValidationError("This transfer was already acknowledged.")
-    event = custody_record(
-        item=transfer.item,
-        action=CustodyEvent.Action.ACKNOWLEDGED,
-        actor=actor,
-        sha256_seen=transfer.item.blob.sha256,
-        reason="Receipt acknowledged.",
-        location=location,
-        acknowledges=transfer,
-    )
+    already = ValidationError("This transfer was already acknowledged.")
+    if _acknowledged(transfer):
+        raise already
+    try:
+        with transaction.atomic():  # a savepoint: a double submit loses the race cleanly
+            event = custody_record(
+                item=transfer.item,
+                action=CustodyEvent.Action.ACKNOWLEDGED,
+                actor=actor,
+                sha256_seen=transfer.item.blob.sha256,
+                reason="Receipt acknowledged.",
+                location=location,
+                acknowledges=transfer,
+            )
+    except IntegrityError:
+        if _acknowledged(transfer):
+            raise already from None
+        raise
     audit_record(actor=actor, verb="evidence.acknowledge", target=transfer.item)
     return event
 

@@ -19,7 +19,7 @@ from accounts.permissions import Perm, check
 from audit.services import audit_record
 from evidence import media, storage
 from evidence.models import Blob, CustodyEvent, EvidenceItem
-from evidence.services.custody import custody_record
+from evidence.services.custody import custody_record, refuse_if_disposed
 from evidence.services.ingest import OCR_KINDS
 
 
@@ -27,6 +27,7 @@ from evidence.services.ingest import OCR_KINDS
 def evidence_transcript_set(*, item: EvidenceItem, actor: Any, transcript: str) -> EvidenceItem:
     """Save a staff-written transcript for an audio or video item."""
     check(actor, Perm.EVIDENCE_ADD)
+    refuse_if_disposed(item)
     if item.kind not in ("audio", "video"):
         raise ValidationError({"transcript": "Only audio and video items have a transcript."})
     item.transcript = transcript
@@ -124,30 +125,25 @@ def evidence_redact(
 ) -> EvidenceItem:
     """Make a redacted copy for release: boxes over an image, or chosen pages of a PDF."""
     check(actor, Perm.EVIDENCE_ADD)
+    refuse_if_disposed(item)
     if not reason.strip():
         raise ValidationError({"reason": "Say why the redacted copy is made."})
+    from pypdf.errors import PdfReadError
+
     with tempfile.TemporaryDirectory(dir=storage.staging_dir()) as work:
-        with storage.local_copy(item.blob.storage_key) as original:
-            try:
-                if item.kind == "image":
-                    if not boxes:
-                        raise ValidationError({"boxes": "Draw at least one box."})
-                    target = Path(work) / "redacted.png"
-                    media.redact_image(original, target, boxes)
-                    extension, mime = "png", "image/png"
-                    detail: dict[str, Any] = {"boxes": boxes}
-                elif item.kind == "pdf":
-                    if not pages:
-                        raise ValidationError({"pages": "Choose at least one page to keep."})
-                    target = Path(work) / "redacted.pdf"
-                    media.pdf_select_pages(original, target, pages)
-                    extension, mime = "pdf", "application/pdf"
-                    detail = {"pages_kept": pages}
-                else:
-                    raise ValidationError("Only images and PDFs can be redacted here.")
-            except media.MediaError as error:
-                raise ValidationError(str(error)) from error
-        data = target.read_bytes()
+        try:
+            data, extension, mime, detail = _redacted_bytes(item, Path(work), boxes, pages)
+        except storage.StorageError as error:
+            # Bad input or a missing file gets a clear error on the form, not a server error.
+            raise ValidationError(
+                "The stored file could not be read, so no redacted copy was made: %(error)s",
+                params={"error": str(error)},
+            ) from error
+        except PdfReadError as error:
+            raise ValidationError(
+                "The PDF could not be read, so no redacted copy was made: %(error)s",
+                params={"error": str(error)},
+            ) from error
     return _derive(
         parent=item,
         data=data,
@@ -158,6 +154,33 @@ def evidence_redact(
         actor=actor,
         reason=reason,
     )
+
+
+def _redacted_bytes(
+    item: EvidenceItem, work: Path, boxes: list[list[int]] | None, pages: list[int] | None
+) -> tuple[bytes, str, str, dict[str, Any]]:
+    """Return the redacted bytes, extension, MIME type and what was done."""
+    with storage.local_copy(item.blob.storage_key) as original:
+        try:
+            if item.kind == "image":
+                if not boxes:
+                    raise ValidationError({"boxes": "Draw at least one box."})
+                target = work / "redacted.png"
+                media.redact_image(original, target, boxes)
+                extension, mime = "png", "image/png"
+                detail: dict[str, Any] = {"boxes": boxes}
+            elif item.kind == "pdf":
+                if not pages:
+                    raise ValidationError({"pages": "Choose at least one page to keep."})
+                target = work / "redacted.pdf"
+                media.pdf_select_pages(original, target, pages)
+                extension, mime = "pdf", "application/pdf"
+                detail = {"pages_kept": pages}
+            else:
+                raise ValidationError("Only images and PDFs can be redacted here.")
+        except media.MediaError as error:
+            raise ValidationError(str(error)) from error
+    return target.read_bytes(), extension, mime, detail
 
 
 def evidence_ocr(*, item: EvidenceItem) -> EvidenceItem:

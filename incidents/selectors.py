@@ -114,12 +114,23 @@ def _narrative_match(incidents: QuerySet[Incident], text: str) -> QuerySet[Incid
     return incidents.filter(narrative__icontains=text)
 
 
-def review_queue(*, user: Any) -> QuerySet[Incident]:
-    """Return the incidents of the user's office waiting for a supervisor's review."""
+def review_queue(*, user: Any) -> list[Incident]:
+    """Return the incidents of the user's office waiting for a supervisor's review.
+
+    28 CFR 23.20(g): every read of sensitive records is logged, so the queue is audited with
+    the references it shows."""
     check(user, Perm.INCIDENT_REVIEW)
-    return incidents_visible_to(user).filter(
-        status=Incident.Status.NEEDS_REVIEW, office_id=user.office_id
+    incidents = list(
+        incidents_visible_to(user)
+        .filter(status=Incident.Status.NEEDS_REVIEW, office_id=user.office_id)
+        .order_by("pk")
     )
+    audit_record(
+        actor=user,
+        verb="incident.review_queue",
+        data={"references": [i.reference for i in incidents]},
+    )
+    return incidents
 
 
 def protected_only_counts(*, user: Any) -> list[dict[str, Any]]:

@@ -141,6 +141,11 @@ def _clean_victims(victims: Iterable[dict[str, Any]], protected_only: bool) -> l
                     )
                 }
             )
+        if protected_only and user is not None:
+            # 5 U.S.C. 552a(e)(7): an officer victim keeps only the officer's own name, and no
+            # relation that would describe someone else.
+            name = user.get_full_name()
+            relation = Victim.Relation.OFFICER
         cleaned.append(
             {
                 "user": user,
@@ -162,7 +167,9 @@ def _officer_names(*, office: FieldOffice, victim_users: Iterable[Any]) -> list[
     return [n for n in names if n.strip()]
 
 
-def _refuse_personal_names(narrative: str, *, office: FieldOffice, victim_rows: list[dict]) -> None:
+def _refuse_personal_names(
+    narrative: str, *, office: FieldOffice, victim_rows: list[dict], field: str = "narrative"
+) -> None:
     """5 U.S.C. 552a(e)(7): a protected-only narrative keeps no names of people who are not
     officers. They cannot be replaced reliably inside prose, so the reporter is asked to take
     them out (nothing is stored until they do)."""
@@ -171,7 +178,7 @@ def _refuse_personal_names(narrative: str, *, office: FieldOffice, victim_rows: 
     if names:
         raise ValidationError(
             {
-                "narrative": _(
+                field: _(
                     "This report describes protected activity only, so names of people who are "
                     "not officers cannot be kept. Please take these names out of the "
                     "description and send it again: %(names)s."
@@ -270,6 +277,12 @@ def incident_submit(
         # 5 U.S.C. 552a(e)(7): phone numbers, emails, plates and handles are replaced before
         # saving; the reporter's own contact is not kept either, since nothing follows.
         narrative, redactions = screening.redact_identifiers(narrative)
+        # The place is free text too: the same names refusal and identifier redaction.
+        _refuse_personal_names(
+            location_text, office=office, victim_rows=victim_rows, field="location_text"
+        )
+        location_text, place_redactions = screening.redact_identifiers(location_text)
+        redactions += place_redactions
         reporter_name = reporter_phone = reporter_email = ""
     incident = Incident.objects.create(
         office=office,
@@ -352,6 +365,24 @@ def incident_review(*, incident: Incident, actor: User, decision: str, reason: s
     return incident
 
 
+def _protected_links(incident: Incident) -> list[str]:
+    """Names of the records elsewhere that point at the incident and stop its deletion
+    (evidence, case membership, subject ties, link proposals, exposure alerts): every reverse
+    relation with on_delete=PROTECT, found generically so a new one is covered too."""
+    from django.db.models import PROTECT
+
+    found = []
+    for rel in Incident._meta.get_fields(include_hidden=True):
+        if not (rel.auto_created and not rel.concrete and (rel.one_to_many or rel.one_to_one)):
+            continue
+        if getattr(rel, "on_delete", None) is not PROTECT:
+            continue
+        model = rel.related_model
+        if model._default_manager.filter(**{rel.field.name: incident.pk}).exists():
+            found.append(str(model._meta.verbose_name_plural))
+    return sorted(set(found))
+
+
 def _relations(incident: Incident) -> list[str]:
     return list(incident.victims.values_list("relation", flat=True))
 
@@ -375,6 +406,22 @@ def incident_update_conduct(
     result = _screen_or_invalid(conduct, incident.narrative, _relations(incident))
     keep = [o.code for o in incident.offenses.all()] if offenses is None else list(offenses)
     if result.is_protected_only:
+        # 5 U.S.C. 552a(e)(7): no record of a person for protected activity alone. Evidence,
+        # subject ties, link proposals, case membership or exposure alerts pointing at the
+        # incident would keep such a record, so the change is refused until they are resolved.
+        links = _protected_links(incident)
+        if links:
+            raise ValidationError(
+                {
+                    "conduct": _(
+                        "This conduct describes protected activity only, but other records "
+                        "still point at this incident: %(links)s. Resolve them first (remove "
+                        "the evidence, take the incident out of cases and subjects, close the "
+                        "link proposals and alerts), then change the conduct."
+                    )
+                    % {"links": ", ".join(links)}
+                }
+            )
         keep = []
         # The conduct now shows protected activity only: drop what may not be kept (C-30).
         # The reporter is not here to take names out, so they are replaced (552a(e)(7)).
@@ -386,9 +433,21 @@ def incident_update_conduct(
                 victim_users=[v.user for v in incident.victims.filter(user__isnull=False)],
             ),
         )
+        incident.location_text, _count = screening.redact_identifiers(incident.location_text)
+        incident.location_text, _count = screening.redact_personal_names(
+            incident.location_text,
+            _officer_names(
+                office=incident.office,
+                victim_users=[v.user for v in incident.victims.filter(user__isnull=False)],
+            ),
+        )
         incident.suspect_description = ""
         incident.reporter_name = incident.reporter_phone = incident.reporter_email = ""
         incident.victims.filter(user__isnull=True).delete()
+        for victim in incident.victims.select_related("user"):
+            victim.name = victim.user.get_full_name()
+            victim.relation = Victim.Relation.OFFICER
+            victim.save(update_fields=["name", "relation"])
     else:
         keep = [c for c in keep if c in result.offenses_allowed] if offenses is None else keep
     chosen = _resolve_offenses(keep, result)
@@ -415,6 +474,10 @@ def incident_set_offenses(
     """Set the alleged offenses, limited to those the chosen conduct can support."""
     incident = Incident.objects.select_for_update().get(pk=incident.pk)
     _check_may_change(incident, actor, Perm.INCIDENT_SUBMIT)
+    if incident.status == Status.CLOSED:
+        raise ValidationError({"offenses": _("A closed incident cannot be changed.")})
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Give a reason.")})
     result = _screen_or_invalid(incident.conduct, "", _relations(incident))
     chosen = _resolve_offenses(offenses, result)
     incident.offenses.set(chosen)
@@ -428,23 +491,44 @@ def incident_set_offenses(
     return incident
 
 
-@transaction.atomic
 def incidents_purge_protected_only(*, now: Any = None) -> int:
-    """Delete protected-activity-only incidents past their purge date; return how many."""
+    """Delete protected-activity-only incidents past their purge date; return how many.
+
+    Each incident is deleted in its own savepoint: one that other records still point at
+    (PROTECT) is left, audited as blocked, and the rest are still purged."""
+    from django.db.models import ProtectedError
+
     now = now or timezone.now()
-    due = Incident.objects.select_for_update().filter(
-        screening_outcome=Outcome.PROTECTED_ONLY, purge_after__lte=now
-    )
-    references = list(due.values_list("reference", flat=True))
-    if not references:
-        return 0
-    count = len(references)
-    # 5 U.S.C. 552a(e)(7); C-30 "discarded per policy": the audit log keeps that it happened.
-    audit_record(
-        actor=None,
-        verb="incident.purge_protected_only",
-        data={"count": count, "references": references},
-        actor_label="system",
-    )
-    due.delete()
-    return count
+    with transaction.atomic():
+        due = list(
+            Incident.objects.select_for_update()
+            .filter(screening_outcome=Outcome.PROTECTED_ONLY, purge_after__lte=now)
+            .order_by("pk")
+        )
+        purged: list[str] = []
+        blocked: list[Incident] = []
+        for incident in due:
+            try:
+                with transaction.atomic():
+                    incident.delete()
+            except ProtectedError:
+                blocked.append(incident)
+            else:
+                purged.append(incident.reference)
+        # 5 U.S.C. 552a(e)(7); C-30 "discarded per policy": the audit log keeps that it happened.
+        if purged:
+            audit_record(
+                actor=None,
+                verb="incident.purge_protected_only",
+                data={"count": len(purged), "references": purged},
+                actor_label="system",
+            )
+        for incident in blocked:
+            audit_record(
+                actor=None,
+                verb="incident.purge_blocked",
+                target=incident,
+                data={"reference": incident.reference, "links": _protected_links(incident)},
+                actor_label="system",
+            )
+    return len(purged)

@@ -42,6 +42,8 @@ class AlertOut(Schema):
 
 class ScanOut(Schema):
     exposures: list[ExposureOut]
+    # Protected people of another office who matched: no details here, that office is alerted.
+    other_office_matches: int
     new_alerts: list[AlertOut]
 
 
@@ -65,9 +67,11 @@ def scan(request: HttpRequest, payload: ScanIn) -> dict:
     """Scan text typed or pasted by staff; each new exposure raises an alert."""
     refuse_read_only(request)
     result, alerts = services.text_scan(actor=request.user, text=payload.text, label=payload.label)
+    shown = selectors.scan_result_for_user(user=request.user, result=result, alerts=alerts)
     return {
-        "exposures": [exposure.as_dict() for exposure in result.exposures],
-        "new_alerts": [_alert_out(alert) for alert in alerts],
+        "exposures": [exposure.as_dict() for exposure in shown["exposures"]],
+        "other_office_matches": shown["other_office_matches"],
+        "new_alerts": [_alert_out(alert) for alert in shown["new_alerts"]],
     }
 
 
@@ -75,8 +79,7 @@ def scan(request: HttpRequest, payload: ScanIn) -> dict:
 def alerts(request: HttpRequest) -> list[dict]:
     """List the alerts the caller may see (newest first, at most 500)."""
     return [
-        _alert_out(alert)
-        for alert in selectors.alerts_visible_to(request.user).select_related("incident")[:500]
+        _alert_out(alert) for alert in selectors.alert_list_for_user(user=request.user, limit=500)
     ]
 
 

@@ -6,6 +6,8 @@ roster and alerts; oversight roles read all and change nothing.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -87,6 +89,38 @@ def alerts_visible_to(user: User) -> QuerySet[ExposureAlert]:
         # Q() | own would be just own, so the office filter is spelled out.
         return alerts.filter(Q(office_id=user.office_id) | own)
     return alerts.filter(own)
+
+
+def alert_list_for_user(*, user: User, limit: int = 200) -> list[ExposureAlert]:
+    """Return the alerts the user may see, newest first, at most ``limit``; the read is audited
+    with the ids shown (28 CFR 23.20(g): every read of sensitive records is logged)."""
+    alerts = list(alerts_visible_to(user).select_related("incident")[:limit])
+    audit_record(
+        actor=user, verb="exposure_alert.list", data={"ids": [alert.pk for alert in alerts]}
+    )
+    return alerts
+
+
+def scan_result_for_user(*, user: User, result: Any, alerts: list[ExposureAlert]) -> dict:
+    """What a scan shows its caller: roster ids and spans only for people of the caller's own
+    office (oversight reads all); for others only how many matched, since that office is alerted
+    by the service (field offices see their own records; sharing is explicit)."""
+    roster_ids = [exposure.person for exposure in result.exposures]
+    offices = dict(
+        ProtectedPerson.objects.filter(roster_id__in=roster_ids).values_list(
+            "roster_id", "office_id"
+        )
+    )
+    all_offices = reads_all_offices(user) and has_perm(user, Perm.OVERSIGHT_VIEW)
+
+    def own(roster_id: str) -> bool:
+        return all_offices or offices.get(roster_id) == user.office_id
+
+    return {
+        "exposures": [e for e in result.exposures if own(e.person)],
+        "other_office_matches": sum(1 for e in result.exposures if not own(e.person)),
+        "new_alerts": [a for a in alerts if own(a.person.roster_id)],
+    }
 
 
 def alert_get_for_user(*, alert_id: int, user: User) -> ExposureAlert:

@@ -149,7 +149,7 @@ def alerts(request: HttpRequest) -> HttpResponse:
         request,
         "exposure/alerts.html",
         {
-            "alerts": selectors.alerts_visible_to(request.user)[:200],
+            "alerts": selectors.alert_list_for_user(user=request.user, limit=200),
             "notices": selectors.notices_for_user(user=request.user).filter(read_at=None)[:50],
         },
     )
@@ -226,6 +226,9 @@ def scan_text(request: HttpRequest) -> HttpResponse:
             )
         except ValidationError as error:
             _apply_errors(form, error)
-    return render(
-        request, "exposure/scan.html", {"form": form, "result": result, "new_alerts": new_alerts}
-    )
+    shown = None
+    if result is not None:
+        shown = selectors.scan_result_for_user(
+            user=request.user, result=result, alerts=new_alerts or []
+        )
+    return render(request, "exposure/scan.html", {"form": form, "shown": shown})

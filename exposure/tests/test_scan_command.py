@@ -66,14 +66,18 @@ def test_scan_bad_input_is_a_clear_error(jsonl, tmp_path):
         call_command("exposure", "scan", str(tmp_path / "missing.jsonl"))
 
 
-def test_scan_alert_raises_one_alert_per_person_and_document(jsonl, tmp_path, capfd, world):
+def test_scan_alert_raises_one_alert_per_person_and_document(
+    jsonl, tmp_path, capfd, world, django_capture_on_commit_callbacks
+):
     from django.core import mail
 
     from exposure.models import ExposureAlert
 
     out_path = tmp_path / "results.jsonl"
-    call_command("exposure", "scan", str(jsonl), "--out", str(out_path), "--alert")
-    call_command("exposure", "scan", str(jsonl), "--out", str(out_path), "--alert")
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("exposure", "scan", str(jsonl), "--out", str(out_path), "--alert")
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("exposure", "scan", str(jsonl), "--out", str(out_path), "--alert")
     alerts = ExposureAlert.objects.order_by("source_key")
     assert [(a.person.roster_id, a.source_key) for a in alerts] == [
         ("R-001", "docs.jsonl:d1"),
@@ -81,4 +85,10 @@ def test_scan_alert_raises_one_alert_per_person_and_document(jsonl, tmp_path, ca
     ]
     assert alerts[0].restricted and alerts[0].incident is None  # the unit drafts it
     assert capfd.readouterr().out == ""
-    assert mail.outbox == [] or all("exposure alert" in m.subject for m in mail.outbox)
+    # The roster people have no account: the office's protective unit is told once per alert,
+    # and the second run (same documents) sends nothing more.
+    unit = world.user("a", "protective_unit")
+    assert sorted((m.to, "exposure alert" in m.subject) for m in mail.outbox) == [
+        ([unit.email], True),
+        ([unit.email], True),
+    ]

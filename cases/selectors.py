@@ -83,12 +83,16 @@ def course_of_conduct(*, case: Case, user: Any) -> list[dict[str, Any]]:
     """
     from incidents.selectors import incidents_visible_to
     from intel.models import Subject, SubjectIncident
+    from intel.selectors import subjects_visible_to
 
     case_incident_ids = set(case.incident_rows.values_list("incident_id", flat=True))
     visible = incidents_visible_to(user)
+    # Only subjects the user may see (28 CFR 23.20(e)), like everywhere else.
     subject_ids = set(
         SubjectIncident.objects.filter(
-            incident_id__in=case_incident_ids, subject__status=Subject.Status.ACTIVE
+            incident_id__in=case_incident_ids,
+            subject__status=Subject.Status.ACTIVE,
+            subject__in=subjects_visible_to(user),
         ).values_list("subject_id", flat=True)
     )
     flags = []
@@ -121,6 +125,14 @@ def course_of_conduct(*, case: Case, user: Any) -> list[dict[str, Any]]:
                         ],
                     }
                 )
+    if flags:
+        # The flags show subjects: a read of intelligence, audited like any other (23.20(g)).
+        audit_record(
+            actor=user,
+            verb="subject.list",
+            target=case,
+            data={"subjects": sorted({flag["subject"].pk for flag in flags}), "via": "course"},
+        )
     return flags
 
 
@@ -232,5 +244,12 @@ def case_graph(*, case: Case, user: Any) -> dict[str, list[dict[str, Any]]]:
                     "evidence": link.evidence,
                 }
             }
+        )
+    if seen_subjects:
+        audit_record(
+            actor=user,
+            verb="subject.list",
+            target=case,
+            data={"subjects": sorted(seen_subjects), "via": "chart"},
         )
     return {"nodes": nodes, "edges": edges}

@@ -250,6 +250,12 @@ def test_phone_written_three_ways_links_across_offices_and_raises_course_of_cond
     )
     assert "+1 555 010 0199" in link_edge["data"]["evidence"]
     assert f"incident-{i2.pk}" not in node_ids  # rejected link: not drawn
+    # Showing subjects on the flags and the chart is a read of intelligence, audited.
+    from audit.models import AuditEvent
+
+    shown = AuditEvent.objects.filter(verb="subject.list", target_id=str(case.pk), actor=a_analyst)
+    assert sorted(e.data["via"] for e in shown) == ["chart", "course"]
+    assert all(e.data["subjects"] == [subject.pk] for e in shown)
 
     # The third office: nothing anywhere.
     c = charlie["analyst"]

@@ -96,6 +96,7 @@ def course_of_conduct(*, case: Case, user: Any) -> list[dict[str, Any]]:
         ).values_list("subject_id", flat=True)
     )
     flags = []
+    flagged: set[Any] = set()
     for subject in Subject.objects.filter(pk__in=subject_ids).order_by("pk"):
         incidents = visible.filter(
             pk__in=subject.incident_ties.values("incident_id")
@@ -110,6 +111,7 @@ def course_of_conduct(*, case: Case, user: Any) -> list[dict[str, Any]]:
                     names[key] = str(victim)
         for key, acts in by_victim.items():
             if len(acts) >= 2:
+                flagged.add(subject)
                 acts.sort(key=lambda i: i.occurred_at or i.created_at)
                 flags.append(
                     {
@@ -131,7 +133,7 @@ def course_of_conduct(*, case: Case, user: Any) -> list[dict[str, Any]]:
             actor=user,
             verb="subject.list",
             target=case,
-            data={"subjects": sorted({flag["subject"].pk for flag in flags}), "via": "course"},
+            data={"subjects": sorted({s.pk for s in flagged}), "via": "course"},
         )
     return flags
 

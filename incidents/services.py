@@ -378,7 +378,10 @@ def _protected_links(incident: Incident) -> list[str]:
         if getattr(rel, "on_delete", None) is not PROTECT:
             continue
         model = rel.related_model
-        if model._default_manager.filter(**{rel.field.name: incident.pk}).exists():
+        field = getattr(rel, "field", None)
+        if model is None or field is None or isinstance(model, str):
+            continue
+        if model._default_manager.filter(**{field.name: incident.pk}).exists():
             found.append(str(model._meta.verbose_name_plural))
     return sorted(set(found))
 
@@ -444,7 +447,8 @@ def incident_update_conduct(
         incident.suspect_description = ""
         incident.reporter_name = incident.reporter_phone = incident.reporter_email = ""
         incident.victims.filter(user__isnull=True).delete()
-        for victim in incident.victims.select_related("user"):
+        for victim in incident.victims.select_related("user").filter(user__isnull=False):
+            assert victim.user is not None  # filtered above
             victim.name = victim.user.get_full_name()
             victim.relation = Victim.Relation.OFFICER
             victim.save(update_fields=["name", "relation"])

@@ -151,10 +151,11 @@ def link_decide(*, link: LinkProposal, analyst: Any, confirm: bool, reason: str)
         raise ValidationError({"reason": [_("Write the reason for the decision.")]})
     # 28 CFR 23.20(c), 5 U.S.C. 552a(e)(7): an incident is tied to a subject only while it is
     # screened eligible (its screening may have changed since the proposal).
+    incident = link.incident
     if (
         confirm
-        and link.incident_id
-        and (link.incident.is_protected_only or link.incident.screening_outcome != Outcome.ELIGIBLE)
+        and incident is not None
+        and (incident.is_protected_only or incident.screening_outcome != Outcome.ELIGIBLE)
     ):
         raise ValidationError(_("This incident is not screened eligible; it cannot be linked."))
     link.status = LinkProposal.Status.CONFIRMED if confirm else LinkProposal.Status.REJECTED

@@ -49,6 +49,14 @@ def protected_only_purge_days() -> int:
     return int(getattr(settings, "CUSTOS_PROTECTED_ONLY_PURGE_DAYS", 90))
 
 
+def _anonymous_label(actor: Any, incident: Incident) -> str | None:
+    """The audit label when no user acts: the public (tip form) or the system (a background
+    exposure scan drafting an incident). None when a user acts: their username is recorded."""
+    if actor is not None:
+        return None
+    return "public" if incident.channel == Incident.Channel.PUBLIC_TIP else "system"
+
+
 def _transition(
     *, incident: Incident, to: str, actor: Any, reason: str, also_save: tuple[str, ...] = ()
 ) -> None:
@@ -67,7 +75,7 @@ def _transition(
         target=incident,
         reason=reason,
         data={"from": before, "to": to},
-        actor_label=None if actor is not None else "public",
+        actor_label=_anonymous_label(actor, incident),
     )
 
 
@@ -224,7 +232,7 @@ def _apply_screening(
             "reasons": result.reasons,
             "offenses_allowed": result.offenses_allowed,
         },
-        actor_label=None if actor is not None else "public",
+        actor_label=_anonymous_label(actor, incident),
     )
 
 
@@ -246,13 +254,23 @@ def incident_submit(
     reporter_name: str = "",
     reporter_phone: str = "",
     reporter_email: str = "",
+    system: bool = False,
 ) -> Incident:
-    """Record an incident, screen its conduct, and move it to its first resting state."""
+    """Record an incident, screen its conduct, and move it to its first resting state.
+
+    ``actor`` is None for a public tip, and for an exposure-alert draft made by a background
+    scan, which passes ``system=True`` and is audited as the system, not as any user.
+    """
     if channel not in Incident.Channel.values:
         raise ValidationError({"channel": _("Unknown channel.")})
+    if system and (actor is not None or channel != Incident.Channel.EXPOSURE_ALERT):
+        raise ValueError("Only an exposure-alert draft is submitted by the system, with no user.")
     if actor is None:
-        if channel != Incident.Channel.PUBLIC_TIP:
-            raise PermissionDenied("Only public tips come in without a signed-in user.")
+        if channel != Incident.Channel.PUBLIC_TIP and not system:
+            raise PermissionDenied(
+                "Only public tips and the system's exposure-alert drafts come in without a "
+                "signed-in user."
+            )
     else:
         check(actor, _CHANNEL_PERM.get(channel, Perm.INCIDENT_SUBMIT))
         if actor.office_id != office.pk:
@@ -313,7 +331,7 @@ def incident_submit(
             "victims": len(victim_rows),
             "redactions": redactions,
         },
-        actor_label=None if actor is not None else "public",
+        actor_label=_anonymous_label(actor, incident),
     )
     _transition(incident=incident, to=Status.SCREENING, actor=actor, reason="submitted")
     _apply_screening(incident=incident, result=result, actor=actor, reason="screening on submit")

@@ -90,7 +90,11 @@ def _send_alert_email(alert_id: int, recipient_id: int) -> None:
 
 
 def _draft_incident(
-    *, alerts: list[ExposureAlert], source_label: str, actor: User | None
+    *,
+    alerts: list[ExposureAlert],
+    source_label: str,
+    actor: User | None,
+    source_office_id: int | None = None,
 ) -> Any | None:
     """Draft an incident for restricted exposures (18 U.S.C. 119) through the intake service.
 
@@ -98,12 +102,21 @@ def _draft_incident(
     offense the incident *may* allege; it alleges none. Intent to threaten or intimidate is an
     element a person must establish from evidence, and no subject is created (28 CFR 23.20(a),
     (c): a subject needs an alleged offense, a written justification and an approval).
+
+    A person drafts it when they may report for the alerts' office. A background scan has no
+    person: the system drafts it (audited as the system) only when the source is a record of
+    the alerts' own office (``source_office_id``), so it never writes across offices.
     """
     from incidents import services as incident_services
     from incidents.models import Victim
 
     office = alerts[0].office
-    if actor is None or not has_perm(actor, Perm.INCIDENT_SUBMIT) or actor.office_id != office.pk:
+    if actor is None:
+        if source_office_id != office.pk:
+            # A bulk file, or another office's evidence: the protective unit drafts it from
+            # the alert page instead (alert_incident_draft).
+            return None
+    elif not has_perm(actor, Perm.INCIDENT_SUBMIT) or actor.office_id != office.pk:
         # Nobody who may report for this office raised it: the protective unit drafts it from
         # the alert page instead (alert_incident_draft).
         return None
@@ -130,6 +143,7 @@ def _draft_incident(
         narrative=narrative,
         victims=victims,
         actor=actor,
+        system=actor is None,
     )
 
 
@@ -141,8 +155,16 @@ def alerts_raise(
     source_key: str,
     source_label: str,
     actor: User | None,
+    submitted_by: User | None = None,
+    source_office_id: int | None = None,
 ) -> list[ExposureAlert]:
-    """Raise one alert per exposed person for this source (once), notify, draft incidents."""
+    """Raise one alert per exposed person for this source (once), notify, draft incidents.
+
+    ``actor`` is the person who asked for the scan, or None for a background scan (recorded as
+    the system). ``submitted_by`` names who put the source into Custos (an evidence uploader):
+    it goes into the audit data, never into who raised the alert. ``source_office_id`` is the
+    office whose record the source is, where the system may draft incidents.
+    """
     people = {
         person.roster_id: person
         for person in ProtectedPerson.objects.filter(
@@ -169,17 +191,20 @@ def alerts_raise(
         )
         if not created:
             continue  # one alert per (person, source)
+        data: dict[str, Any] = {
+            "roster_id": person.roster_id,
+            "source": f"{source_type}:{source_key}",
+            "ids": list(exposure.ids),
+            "restricted": exposure.restricted,
+        }
+        if submitted_by is not None:
+            data["source_submitted_by"] = submitted_by.pk
         audit_record(
             actor=actor,
             verb="exposure_alert.raise",
             target=alert,
-            data={
-                "roster_id": person.roster_id,
-                "source": f"{source_type}:{source_key}",
-                "ids": list(exposure.ids),
-                "restricted": exposure.restricted,
-            },
-            actor_label=None if actor is not None else "system",
+            data=data,
+            actor_label=_label(actor),
         )
         for recipient in _alert_recipients(alert):
             AlertNotice.objects.create(alert=alert, recipient=recipient)
@@ -194,10 +219,20 @@ def alerts_raise(
     for office_alerts in by_office.values():
         _attach_incident(
             office_alerts,
-            _draft_incident(alerts=office_alerts, source_label=source_label, actor=actor),
+            _draft_incident(
+                alerts=office_alerts,
+                source_label=source_label,
+                actor=actor,
+                source_office_id=source_office_id,
+            ),
             actor,
         )
     return new_alerts
+
+
+def _label(actor: User | None) -> str | None:
+    """The audit label of a write with no user: a background scan is the system."""
+    return None if actor is not None else "system"
 
 
 def _attach_incident(alerts: list[ExposureAlert], incident: Any, actor: User | None) -> None:
@@ -211,6 +246,7 @@ def _attach_incident(alerts: list[ExposureAlert], incident: Any, actor: User | N
             verb="exposure_alert.incident_draft",
             target=alert,
             data={"incident": incident.reference},
+            actor_label=_label(actor),
         )
 
 
@@ -251,12 +287,16 @@ def evidence_scan(*, item_id: int) -> list[ExposureAlert]:
             data={"exposures": len(result.exposures)},
             actor_label="system",
         )
+        # A background scan: the system raises the alerts and drafts any incident. The uploader
+        # did not ask for the scan, so they are named only as the source's submitter.
         return alerts_raise(
             result=result,
             source_type=ExposureAlert.SourceType.EVIDENCE,
             source_key=str(item.pk),
             source_label=f"evidence item {item.pk}",
-            actor=item.added_by,
+            actor=None,
+            submitted_by=item.added_by,
+            source_office_id=item.office_id,
         )
 
 

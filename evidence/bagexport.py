@@ -7,6 +7,21 @@ The bag holds the stored originals byte for byte, ``metadata.json`` (what each i
 collected it, its hash) and ``custody.json`` (every item's custody chain, including this
 export), with SHA-256 manifests. Validate it with the Library of Congress tool in full
 (``bagit.py --validate DIR``); ``--fast`` only compares sizes and misses an in-place byte change.
+
+Two phases, so that copying gigabytes never holds a lock (on SQLite the write lock is the whole
+database's):
+
+1. outside any transaction, every original is copied into the bag and hashed as it is copied;
+   bytes that no longer match their SHA-256 stop the export;
+2. one short transaction locks the items, re-checks them (still there, not disposed of, same
+   stored original, same incident), records the release (DisclosureRecord, an "exported"
+   custody event per item, the audit event) and writes the small files: metadata, custody
+   (which must include the events just recorded) and the BagIt tag files.
+
+If the re-check finds a change, nothing is recorded and the bag directory is removed. The bag's
+manifests are written here from the hashes taken during the copy, rather than by
+``bagit.make_bag``, which would read every original a second time (and changes the process's
+working directory while it does).
 """
 
 from __future__ import annotations
@@ -17,9 +32,9 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-import bagit
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.permissions import Perm, check
 from audit.services import audit_record, disclosure_record
@@ -27,25 +42,112 @@ from evidence import storage
 from evidence.models import CustodyEvent, EvidenceItem
 from evidence.services import custody_record
 
+BAGIT_VERSION = "1.0"
+
+
+class ExportConflict(ValueError):
+    """An item changed between the copy and the release; nothing was released."""
+
 
 def _safe_name(item: EvidenceItem) -> str:
     # Names were validated at ingest (no separators or control characters); prefix the id and
-    # hash so two items with the same name cannot collide inside the bag.
-    return f"{item.pk:06d}-{item.blob.sha256[:12]}-{item.original_filename}"
+    # hash so two items with the same name cannot collide inside the bag. RFC 8493 wants "%" in
+    # a manifest path percent-encoded, which bagit.py does not decode: keep it out of the name
+    # (metadata.json keeps the name as collected).
+    return f"{item.pk:06d}-{item.blob.sha256[:12]}-{item.original_filename.replace('%', '_')}"
 
 
-def _copy_checked(item: EvidenceItem, destination: Path) -> None:
-    """Copy a stored original into the bag, refusing bytes that no longer match their hash."""
+def _copy_checked(item: EvidenceItem, destination: Path) -> int:
+    """Copy a stored original into the bag, refusing bytes that no longer match their hash.
+
+    Return the number of bytes copied.
+    """
     digest = hashlib.sha256()
+    size = 0
     with open(destination, "wb") as out:
         for chunk in storage.iter_chunks(item.blob.storage_key):
             digest.update(chunk)
+            size += len(chunk)
             out.write(chunk)
     if digest.hexdigest() != item.blob.sha256:
         # A bag's manifest would otherwise vouch for altered bytes; run `evidence verify`.
         raise storage.StorageError(
             f"Item {item.pk}: the stored original no longer matches its SHA-256; export stopped."
         )
+    return size
+
+
+def _recheck(items: list[EvidenceItem]) -> None:
+    """Lock the items and refuse the release if any changed since its original was copied."""
+    # Records schedule (C-37): an item disposed of meanwhile is not released. Row locks (on
+    # PostgreSQL) keep a disposal or a change from slipping in before this transaction commits.
+    current = {
+        row.pk: row
+        for row in EvidenceItem.objects.select_for_update(of=("self",))
+        .select_related("blob")
+        .filter(pk__in=[item.pk for item in items])
+        .order_by("pk")
+    }
+    for item in items:
+        row = current.get(item.pk)
+        if row is None:
+            problem = _("Item %(id)s no longer exists.")
+        elif row.disposed_at is not None:
+            problem = _("Item %(id)s was disposed of under the records schedule.")
+        elif row.blob.sha256 != item.blob.sha256:
+            problem = _("Item %(id)s now points at another stored original.")
+        elif row.incident_id != item.incident_id:
+            problem = _("Item %(id)s was moved to another incident.")
+        else:
+            continue
+        raise ExportConflict(
+            (problem % {"id": item.pk})
+            + " "
+            + _("It changed while the bag was being written: nothing was released. Export again.")
+        )
+
+
+def _sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while chunk := handle.read(storage.READ_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _write_bag_files(
+    bag_dir: Path, payload: list[tuple[str, str, int]], bag_info: dict[str, str]
+) -> None:
+    """Write bagit.txt, bag-info.txt and the SHA-256 manifests (RFC 8493 sections 2.1-2.2).
+
+    ``payload`` lists (sha256, path relative to the bag, size) for every file under data/.
+    """
+    payload = sorted(payload, key=lambda entry: entry[1])
+    (bag_dir / "bagit.txt").write_text(
+        f"BagIt-Version: {BAGIT_VERSION}\nTag-File-Character-Encoding: UTF-8\n", encoding="utf-8"
+    )
+    info = {
+        **bag_info,
+        "Bag-Software-Agent": "Custos",
+        "Payload-Oxum": f"{sum(size for _sha, _path, size in payload)}.{len(payload)}",
+    }
+    (bag_dir / "bag-info.txt").write_text(
+        "".join(f"{label}: {' '.join(value.split())}\n" for label, value in sorted(info.items())),
+        encoding="utf-8",
+    )
+    (bag_dir / "manifest-sha256.txt").write_text(
+        "".join(f"{sha}  {path}\n" for sha, path, _size in payload), encoding="utf-8"
+    )
+    tags = ("bag-info.txt", "bagit.txt", "manifest-sha256.txt")
+    (bag_dir / "tagmanifest-sha256.txt").write_text(
+        "".join(f"{_sha256_file(bag_dir / name)}  {name}\n" for name in tags), encoding="utf-8"
+    )
+
+
+def _write_json(path: Path, content: Any, payload: list[tuple[str, str, int]], bag: Path) -> None:
+    data = json.dumps(content, indent=2).encode()
+    path.write_bytes(data)
+    payload.append((hashlib.sha256(data).hexdigest(), path.relative_to(bag).as_posix(), len(data)))
 
 
 def _custody_json(item: EvidenceItem) -> list[dict[str, Any]]:
@@ -92,6 +194,9 @@ def evidence_export_bag(
     check(actor, Perm.EVIDENCE_EXPORT)
     if (incident is None) == (case is None):
         raise ValueError("Export either one incident or one case.")
+    if not all(field.strip() for field in (recipient, agency, purpose, legal_basis)):
+        # disclosure_record() refuses this too, but only after the copy: fail before it.
+        raise ValueError("A disclosure needs a recipient, an agency, a purpose and a legal basis.")
     if case is not None:
         from cases.selectors import case_incidents
 
@@ -115,7 +220,18 @@ def evidence_export_bag(
     bag_dir = Path(out_dir) / f"{reference}-{stamp}"
     bag_dir.mkdir(parents=True, exist_ok=False)
     try:
+        originals = bag_dir / "data" / "originals"
+        originals.mkdir(parents=True)
+        # Phase 1, no transaction: the long part. Each copy is hashed as it is written, and
+        # that hash is the manifest's (it equals the stored SHA-256, or the copy stops).
+        payload: list[tuple[str, str, int]] = []
+        for item in items:
+            name = _safe_name(item)
+            size = _copy_checked(item, originals / name)
+            payload.append((item.blob.sha256, f"data/originals/{name}", size))
+        # Phase 2, short: re-check, account for the release, write the small files.
         with transaction.atomic():
+            _recheck(items)
             released: dict[str, Any] = {"items": [i.blob.sha256 for i in items]}
             if case is not None:
                 released["case"] = case.reference
@@ -144,47 +260,46 @@ def evidence_export_bag(
             audit_record(
                 actor=actor, verb="evidence.export", target=target, reason=purpose, data=released
             )
-            originals = bag_dir / "originals"
-            originals.mkdir()
-            metadata = []
-            for item in items:
-                name = _safe_name(item)
-                _copy_checked(item, originals / name)
-                metadata.append(
-                    {
-                        "id": item.pk,
-                        "file": f"originals/{name}",
-                        "incident": item.incident.reference,
-                        "original_filename": item.original_filename,
-                        "sha256": item.blob.sha256,
-                        "size": item.blob.size,
-                        "kind": item.kind,
-                        "mime_type": item.mime_type,
-                        "source": item.source,
-                        "collected_by_statement": item.collected_by_statement,
-                        "added_by": item.added_by.get_username() if item.added_by else None,
-                        "created_at": item.created_at.isoformat(),
-                        "file_metadata": item.file_metadata,
-                        "ocr_text": item.ocr_text,
-                        "transcript": item.transcript,
-                        "transcript_machine_made": item.transcript_machine_made,
-                    }
-                )
-            (bag_dir / "metadata.json").write_text(
-                json.dumps({**_scope_json(incident, case), "items": metadata}, indent=2)
+            metadata = [
+                {
+                    "id": item.pk,
+                    "file": f"originals/{_safe_name(item)}",
+                    "incident": item.incident.reference,
+                    "original_filename": item.original_filename,
+                    "sha256": item.blob.sha256,
+                    "size": item.blob.size,
+                    "kind": item.kind,
+                    "mime_type": item.mime_type,
+                    "source": item.source,
+                    "collected_by_statement": item.collected_by_statement,
+                    "added_by": item.added_by.get_username() if item.added_by else None,
+                    "created_at": item.created_at.isoformat(),
+                    "file_metadata": item.file_metadata,
+                    "ocr_text": item.ocr_text,
+                    "transcript": item.transcript,
+                    "transcript_machine_made": item.transcript_machine_made,
+                }
+                for item in items
+            ]
+            data = bag_dir / "data"
+            _write_json(
+                data / "metadata.json",
+                {**_scope_json(incident, case), "items": metadata},
+                payload,
+                bag_dir,
             )
-            (bag_dir / "custody.json").write_text(
-                json.dumps({str(i.pk): _custody_json(i) for i in items}, indent=2)
-            )
-            bagit.make_bag(
-                str(bag_dir),
-                bag_info={
+            # Read inside the transaction: the chains include the events recorded just above.
+            custody = {str(item.pk): _custody_json(item) for item in items}
+            _write_json(data / "custody.json", custody, payload, bag_dir)
+            _write_bag_files(
+                bag_dir,
+                payload,
+                {
                     "Source-Organization": "Custos",
                     "External-Identifier": reference,
                     "External-Description": f"Evidence of {label}",
                     "Bagging-Date": timezone.now().date().isoformat(),
                 },
-                checksums=["sha256"],
             )
     except BaseException:
         shutil.rmtree(bag_dir, ignore_errors=True)

@@ -133,7 +133,8 @@ def test_export_needs_the_capability_and_a_failed_export_records_nothing(
         )
     assert DisclosureRecord.objects.count() == 0
     assert not CustodyEvent.objects.filter(action="exported").exists()
-    assert list((tmp_path / "out").iterdir()) == []
+    # Refused before anything is written: no bag, not even the output directory.
+    assert not (tmp_path / "out").exists() or list((tmp_path / "out").iterdir()) == []
 
 
 def test_working_copy_strips_exif_and_redaction_leaves_the_original_untouched(

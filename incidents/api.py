@@ -168,16 +168,15 @@ def _out(incident: Incident) -> dict[str, Any]:
     }
 
 
-def _get(request: HttpRequest, incident_id: int, perm: Perm, audit: bool = True) -> Incident:
+def _get(request: HttpRequest, incident_id: int, perm: Perm) -> Incident:
+    """Find the incident an action names (404 first, as for a missing one), then check the
+    capability. Unaudited: the action's service audits its write; reads go through
+    selectors.incident_detail_for_user."""
     incident = selectors.incident_get_for_user(
         incident_id=incident_id, user=request.user, audit=False
     )
     if not has_perm(request.user, perm):
         raise PermissionDenied(f"Not permitted: {perm}")
-    if audit:
-        from audit.services import audit_record
-
-        audit_record(actor=request.user, verb="incident.view", target=incident)
     return incident
 
 
@@ -278,14 +277,14 @@ def incident_list(request: HttpRequest, filters: Query[SearchFilters]) -> Any:
 @router.get("/{int:incident_id}", response=IncidentOut, url_name="incidents_detail")
 def incident_detail(request: HttpRequest, incident_id: int) -> dict[str, Any]:
     """Return one incident the caller may see (404 otherwise, as for a missing one)."""
-    return _out(_get(request, incident_id, Perm.INCIDENT_VIEW))
+    return _out(selectors.incident_detail_for_user(incident_id=incident_id, user=request.user))
 
 
 @router.post("/{int:incident_id}/review", response=IncidentOut, url_name="incidents_review")
 def incident_review(request: HttpRequest, incident_id: int, payload: ReviewIn) -> dict[str, Any]:
     """A supervisor clears a flagged incident to open, or closes it."""
     refuse_read_only(request)
-    incident = _get(request, incident_id, Perm.INCIDENT_REVIEW, audit=False)
+    incident = _get(request, incident_id, Perm.INCIDENT_REVIEW)
     incident = services.incident_review(
         incident=incident, actor=request.user, decision=payload.decision, reason=payload.reason
     )
@@ -296,7 +295,7 @@ def incident_review(request: HttpRequest, incident_id: int, payload: ReviewIn) -
 def incident_conduct(request: HttpRequest, incident_id: int, payload: ConductIn) -> dict[str, Any]:
     """Change the conduct; the incident is screened again."""
     refuse_read_only(request)
-    incident = _get(request, incident_id, Perm.INCIDENT_SUBMIT, audit=False)
+    incident = _get(request, incident_id, Perm.INCIDENT_SUBMIT)
     incident = services.incident_update_conduct(
         incident=incident,
         conduct=payload.conduct,
@@ -313,7 +312,7 @@ def incident_offenses(
 ) -> dict[str, Any]:
     """Set the alleged offenses (only those the conduct can support)."""
     refuse_read_only(request)
-    incident = _get(request, incident_id, Perm.INCIDENT_SUBMIT, audit=False)
+    incident = _get(request, incident_id, Perm.INCIDENT_SUBMIT)
     incident = services.incident_set_offenses(
         incident=incident, offenses=payload.offenses, actor=request.user, reason=payload.reason
     )

@@ -194,3 +194,13 @@ class PublicTipForm(ConductFormMixin):
 
 
 CHANNEL_LABELS = dict(Incident.Channel.choices)
+
+
+class ReviewForm(forms.Form):
+    """A supervisor's review of a flagged incident; the decision comes from the button pressed."""
+
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 3, "id": "review-reason"}),
+        max_length=2000,
+    )

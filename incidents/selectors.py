@@ -32,14 +32,25 @@ def incidents_visible_to(user: Any) -> QuerySet[Incident]:
 
 
 def incident_get_for_user(*, incident_id: int, user: Any, audit: bool = True) -> Incident:
-    """Return one incident the user may see (Http404 otherwise); audit the read."""
+    """Return one incident the user may see (Http404 otherwise).
+
+    Pages and the API read an incident through ``incident_detail_for_user``; this scoped lookup
+    serves actions on it (audit=False: their service audits the write) and other apps."""
     try:
         incident = incidents_visible_to(user).get(pk=incident_id)
     except (Incident.DoesNotExist, ValueError, TypeError):
         raise Http404("No such incident.") from None
     if audit:
-        # 28 CFR 23.20(g): every read of a sensitive record is logged.
-        audit_record(actor=user, verb="incident.view", target=incident)
+        _audit_read(user, incident)
+    return incident
+
+
+def incident_detail_for_user(*, incident_id: int, user: Any) -> Incident:
+    """Return one incident to show (page or API), audited once; Http404 when it is not visible
+    (as for a missing one), then PermissionDenied without INCIDENT_VIEW."""
+    incident = incident_get_for_user(incident_id=incident_id, user=user, audit=False)
+    check(user, Perm.INCIDENT_VIEW)
+    _audit_read(user, incident)
     return incident
 
 
@@ -48,8 +59,13 @@ def incident_get_by_reference(*, reference: str, user: Any) -> Incident:
     incident = incidents_visible_to(user).filter(reference=reference.strip().upper()).first()
     if incident is None:
         raise Http404("No such incident.")
-    audit_record(actor=user, verb="incident.view", target=incident)
+    _audit_read(user, incident)
     return incident
+
+
+def _audit_read(user: Any, incident: Incident) -> None:
+    # 28 CFR 23.20(g): every read of a sensitive record is logged, once per read.
+    audit_record(actor=user, verb="incident.view", target=incident)
 
 
 def incident_search(

@@ -17,9 +17,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import Perm, has_perm, require
-from audit.services import audit_record
 from incidents import selectors, services
-from incidents.forms import PublicTipForm, StaffIncidentForm
+from incidents.forms import PublicTipForm, ReviewForm, StaffIncidentForm
 from incidents.models import Incident, Offense, new_reference
 from incidents.screening import (
     CONDUCT_CHOICES,
@@ -52,9 +51,13 @@ def _errors_to_form(form: Any, error: ValidationError) -> None:
 def incident_detail(request: HttpRequest, incident_id: int) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    incident = _visible_incident(request, incident_id, Perm.INCIDENT_VIEW)
-    # 28 CFR 23.20(g): every read of a sensitive record is logged.
-    audit_record(actor=request.user, verb="incident.view", target=incident)
+    incident = selectors.incident_detail_for_user(incident_id=incident_id, user=request.user)
+    return _render_detail(request, incident, ReviewForm())
+
+
+def _render_detail(
+    request: HttpRequest, incident: Incident, review_form: ReviewForm, status: int = 200
+) -> HttpResponse:
     labels = dict(CONDUCT_CHOICES)
     conduct_labels = [str(labels.get(code, code)) for code in incident.conduct]
     return render(
@@ -66,7 +69,9 @@ def incident_detail(request: HttpRequest, incident_id: int) -> HttpResponse:
             "may_review": incident.status == Incident.Status.NEEDS_REVIEW
             and has_perm(request.user, Perm.INCIDENT_REVIEW)
             and request.user.office_id == incident.office_id,
+            "review_form": review_form,
         },
+        status=status,
     )
 
 
@@ -195,19 +200,23 @@ def incident_review(request: HttpRequest, incident_id: int) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     incident = _visible_incident(request, incident_id, Perm.INCIDENT_REVIEW)
-    try:
-        services.incident_review(
-            incident=incident,
-            actor=request.user,
-            decision=request.POST.get("decision", ""),
-            reason=request.POST.get("reason", ""),
-        )
-    except ValidationError as error:
-        from django.contrib import messages
-
-        for message in error.messages:
-            messages.error(request, message)
-    return redirect("incidents:detail", incident_id=incident.pk)
+    form = ReviewForm(request.POST)
+    if form.is_valid():
+        try:
+            services.incident_review(
+                incident=incident,
+                actor=request.user,
+                decision=request.POST.get("decision", ""),
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            _errors_to_form(form, error)
+        else:
+            return redirect("incidents:detail", incident_id=incident.pk)
+    # Refused: the page again, with the error and the reason as typed (nothing is lost). The
+    # incident is read afresh (and that read audited) since another review may have moved it.
+    incident = selectors.incident_detail_for_user(incident_id=incident.pk, user=request.user)
+    return _render_detail(request, incident, form, status=422)
 
 
 @require(Perm.PROTECTED_COUNTS_VIEW)

@@ -57,10 +57,10 @@ ROUTES = [
     Route("incidents:protected_counts", page(Perm.PROTECTED_COUNTS_VIEW)),
     Route("incidents:notices", page(Perm.HOME)),
     Route("incidents:detail", office_record(Perm.INCIDENT_VIEW), kwargs=_incident_kwargs),
-    # An empty review is refused with a message and a redirect back to the incident.
+    # An empty review is refused: the incident page again with the error (422), input kept.
     Route(
         "incidents:review",
-        office_record(Perm.INCIDENT_REVIEW, ok=302),
+        office_record(Perm.INCIDENT_REVIEW, ok=422),
         method="POST",
         kwargs=_incident_kwargs,
     ),

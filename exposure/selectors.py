@@ -124,11 +124,21 @@ def scan_result_for_user(*, user: User, result: Any, alerts: list[ExposureAlert]
 
 
 def alert_get_for_user(*, alert_id: int, user: User) -> ExposureAlert:
-    """Return one alert the user may see (audited); else Http404."""
+    """Return one alert to show (page or API), audited once per read; else Http404."""
+    alert = alert_to_work(alert_id=alert_id, user=user)
+    # 28 CFR 23.20(g): every read of a sensitive record is logged; this is the only place an
+    # alert's read is, so a page and the API log one event per read.
+    audit_record(actor=user, verb="exposure_alert.read", target=alert)
+    return alert
+
+
+def alert_to_work(*, alert_id: int, user: User) -> ExposureAlert:
+    """Return the alert an action names if the user may see it (else Http404), unaudited: the
+    action's service audits its write, and a page that then shows the alert reads it through
+    alert_get_for_user."""
     alert = alerts_visible_to(user).filter(pk=alert_id).first()
     if alert is None:
         raise Http404
-    audit_record(actor=user, verb="exposure_alert.read", target=alert)
     return alert
 
 

@@ -20,6 +20,7 @@ from exposure.forms import (
     RosterValuesForm,
     ScanTextForm,
 )
+from exposure.models import ExposureAlert
 from exposure.services import RosterValues
 
 
@@ -161,32 +162,66 @@ def alert(request: HttpRequest, alert_id: int) -> HttpResponse:
     found = selectors.alert_get_for_user(alert_id=alert_id, user=request.user)
     for notice in found.notices.filter(recipient=request.user, read_at=None):
         services.notice_mark_read(notice=notice, user=request.user)
+    return _render_alert(request, found)
+
+
+def _render_alert(
+    request: HttpRequest,
+    found: ExposureAlert,
+    *,
+    measure_form: MeasureForm | None = None,
+    close_form: CloseForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    failed = next((form for form in (measure_form, close_form) if form is not None), None)
     return render(
         request,
         "exposure/alert.html",
-        {"alert": found, "measure_form": MeasureForm(), "close_form": CloseForm()},
+        {
+            "alert": found,
+            "measure_form": measure_form or MeasureForm(),
+            "close_form": close_form or CloseForm(),
+            "failed_form": failed,
+        },
+        status=status,
     )
 
 
 def _alert_action(request: HttpRequest, alert_id: int, action: str) -> HttpResponse:
-    found = selectors.alert_get_for_user(alert_id=alert_id, user=request.user)
+    # Unaudited lookup: the service audits the action; the page shown next audits its read.
+    found = selectors.alert_to_work(alert_id=alert_id, user=request.user)
+    measure_form = MeasureForm(request.POST) if action == "measure" else None
+    close_form = CloseForm(request.POST) if action == "close" else None
     try:
         if action == "acknowledge":
             services.alert_acknowledge(alert=found, actor=request.user)
-        elif action == "measure":
-            form = MeasureForm(request.POST)
-            if not form.is_valid():
-                raise ValidationError(_("Choose a protective measure."))
-            services.measure_record(alert=found, actor=request.user, **form.cleaned_data)
         elif action == "incident":
             services.alert_incident_draft(alert=found, actor=request.user)
-        else:
+        elif measure_form is not None:
+            if measure_form.is_valid():
+                services.measure_record(
+                    alert=found, actor=request.user, **measure_form.cleaned_data
+                )
+        elif close_form is not None and close_form.is_valid():
             services.alert_close(
-                alert=found, actor=request.user, reason=request.POST.get("reason", "")
+                alert=found, actor=request.user, reason=close_form.cleaned_data["reason"]
             )
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        form = measure_form or close_form
+        if form is None:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            _apply_errors(form, error)
+    failed = measure_form or close_form
+    if failed is not None and failed.errors:
+        # Refused: the page again with the error and what was typed (a close reason, a
+        # measure's note), not a redirect that would lose them. The alert is read afresh
+        # (an audited read) since another user may have moved it meanwhile.
+        shown = selectors.alert_get_for_user(alert_id=found.pk, user=request.user)
+        return _render_alert(
+            request, shown, measure_form=measure_form, close_form=close_form, status=422
+        )
     return redirect("exposure:alert", found.pk)
 
 

@@ -25,6 +25,7 @@ from audit.services import audit_record
 from evidence import storage
 from evidence.models import Blob, CustodyEvent
 from evidence.services import custody_record
+from evidence.services.blobs import discard_if_unreferenced
 
 # Every original is re-checked at least once in this period (the scheduled task picks the due).
 RECHECK_PERIOD = timedelta(days=90)
@@ -149,7 +150,7 @@ def fixity_check(
 
 
 def sweep_orphans(*, grace_seconds: int = ORPHAN_GRACE_SECONDS) -> dict[str, int]:
-    """Remove stale staged uploads and stored objects that no Blob row refers to."""
+    """Remove stale staging leftovers and stored objects that no Blob row refers to."""
     partials = storage.remove_stale_partials(older_than_seconds=grace_seconds)
     known = set(Blob.objects.values_list("storage_key", flat=True))
     orphans = 0
@@ -157,7 +158,10 @@ def sweep_orphans(*, grace_seconds: int = ORPHAN_GRACE_SECONDS) -> dict[str, int
     for prefix in (storage.ORIGINALS, storage.DERIVATIVES):
         for key in storage.iter_keys(prefix):
             # An object younger than the grace period may belong to an ingest still committing.
-            if key not in known and storage.modified_at(key) < cutoff:
-                storage.delete_unreferenced(key)
+            if key in known or storage.modified_at(key) >= cutoff:
+                continue
+            # The list above is a snapshot: an upload of the same bytes may have registered them
+            # since. The delete is decided again under the per-hash lock (services.blobs).
+            if discard_if_unreferenced(key=key):
                 orphans += 1
     return {"partials": partials, "orphans": orphans}

@@ -5,6 +5,7 @@ The original is never altered; each derivative records what it was made from.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import tempfile
@@ -18,7 +19,8 @@ from django.db import transaction
 from accounts.permissions import Perm, check
 from audit.services import audit_record
 from evidence import media, storage
-from evidence.models import Blob, CustodyEvent, EvidenceItem
+from evidence.models import CustodyEvent, EvidenceItem
+from evidence.services.blobs import ObjectNotStored, blob_claim, discard_if_unreferenced
 from evidence.services.custody import custody_record, refuse_if_disposed
 from evidence.services.ingest import OCR_KINDS
 
@@ -51,11 +53,52 @@ def _derive(
     reason: str,
 ) -> EvidenceItem:
     sha256 = hashlib.sha256(data).hexdigest()
-    key, _new = storage.put_bytes(data, sha256)
+    rows: dict[str, Any] = {
+        "parent": parent,
+        "sha256": sha256,
+        "size": len(data),
+        "extension": extension,
+        "mime": mime,
+        "derivation": derivation,
+        "detail": detail,
+        "actor": actor,
+        "reason": reason,
+    }
+    # As at ingest: bytes already stored are reused, and whether they are stored is decided
+    # under the per-hash lock, so the orphan sweep cannot remove them before the rows commit.
+    try:
+        return _derive_rows(key=storage.key_for(sha256, prefix=storage.DERIVATIVES), **rows)
+    except ObjectNotStored:
+        pass
+    key, newly_stored = storage.put_bytes(data, sha256)
+    try:
+        return _derive_rows(key=key, **rows)
+    except ObjectNotStored:
+        raise storage.StorageError(
+            "The evidence store lost the derived file while it was being registered; try again."
+        ) from None
+    except BaseException:
+        if newly_stored:
+            with contextlib.suppress(Exception):
+                discard_if_unreferenced(key=key)
+        raise
+
+
+def _derive_rows(
+    *,
+    parent: EvidenceItem,
+    key: str,
+    sha256: str,
+    size: int,
+    extension: str,
+    mime: str,
+    derivation: str,
+    detail: dict[str, Any],
+    actor: Any,
+    reason: str,
+) -> EvidenceItem:
     with transaction.atomic():
-        blob, _ = Blob.objects.get_or_create(
-            sha256=sha256, defaults={"size": len(data), "storage_key": key}
-        )
+        blob = blob_claim(sha256=sha256, size=size, key=key)
         stem = parent.original_filename.rsplit(".", 1)[0]
         item = EvidenceItem.objects.create(
             incident=parent.incident,
@@ -98,7 +141,7 @@ def evidence_working_copy(*, item: EvidenceItem) -> EvidenceItem | None:
     existing = item.derivatives.filter(derivation=EvidenceItem.Derivation.WORKING_COPY).first()
     if existing is not None:
         return existing  # a task run twice makes one copy
-    with tempfile.TemporaryDirectory(dir=storage.staging_dir()) as work:
+    with tempfile.TemporaryDirectory(prefix="derive-", dir=storage.staging_dir()) as work:
         target = Path(work) / "working.png"
         with storage.local_copy(item.blob.storage_key) as original:
             media.make_working_copy(original, target)
@@ -130,7 +173,7 @@ def evidence_redact(
         raise ValidationError({"reason": "Say why the redacted copy is made."})
     from pypdf.errors import PdfReadError
 
-    with tempfile.TemporaryDirectory(dir=storage.staging_dir()) as work:
+    with tempfile.TemporaryDirectory(prefix="derive-", dir=storage.staging_dir()) as work:
         try:
             data, extension, mime, detail = _redacted_bytes(item, Path(work), boxes, pages)
         except storage.StorageError as error:

@@ -14,7 +14,8 @@ from django.db import transaction
 from accounts.permissions import Perm, check
 from audit.services import audit_record
 from evidence import media, refusals, storage
-from evidence.models import Blob, CustodyEvent, EvidenceItem
+from evidence.models import CustodyEvent, EvidenceItem
+from evidence.services.blobs import ObjectNotStored, blob_claim, discard_if_unreferenced
 from evidence.services.custody import custody_record
 from evidence.sniff import Limits, sniff_and_validate, validate_filename
 from evidence.streaming import EvidenceRefused, stream_to_temp
@@ -104,27 +105,46 @@ def _ingest(
     except BaseException:
         staged.path.unlink(missing_ok=True)
         raise
-    key, newly_stored = storage.put(staged.path, staged.sha256)
+    registration: dict[str, Any] = {
+        "incident": incident,
+        "sha256": staged.sha256,
+        "size": staged.size,
+        "name": name,
+        "sniffed": sniffed,
+        "metadata": metadata,
+        "actor": actor,
+        "statement": statement,
+        "source": source,
+        "location": location,
+    }
+    key = storage.key_for(staged.sha256)
     try:
-        return _register(
-            incident=incident,
-            key=key,
-            sha256=staged.sha256,
-            size=staged.size,
-            name=name,
-            sniffed=sniffed,
-            metadata=metadata,
-            actor=actor,
-            statement=statement,
-            source=source,
-            location=location,
-        )
-    except BaseException:
-        if newly_stored and not Blob.objects.filter(sha256=staged.sha256).exists():
-            # No row points at the bytes we just stored: remove them (the sweep catches a kill).
-            with contextlib.suppress(Exception):
-                storage.delete_unreferenced(key)
-        raise
+        # The same bytes may be stored already: then nothing is written to the store at all.
+        # The presence check and the rows happen under the per-hash lock (blobs module), so the
+        # orphan sweep cannot delete the object between the check and the commit.
+        try:
+            return _register(key=key, **registration)
+        except ObjectNotStored:
+            pass
+        key, newly_stored = storage.put(staged.path, staged.sha256)
+        try:
+            return _register(key=key, **registration)
+        except ObjectNotStored:
+            # Deleted again between our store and our lock: only a concurrent clean-up of the
+            # same bytes can do that. Nothing was registered; the caller may simply retry.
+            raise storage.StorageError(
+                "The evidence store lost the file while it was being registered; try again."
+            ) from None
+        except BaseException:
+            if newly_stored:
+                # No row points at the bytes we just stored: remove them, deciding under the
+                # per-hash lock (a concurrent upload of the same bytes may have just committed).
+                # The sweep catches a kill.
+                with contextlib.suppress(Exception):
+                    discard_if_unreferenced(key=key)
+            raise
+    finally:
+        staged.path.unlink(missing_ok=True)  # kept until the bytes were known to be stored
 
 
 @transaction.atomic
@@ -142,7 +162,7 @@ def _register(
     source: str,
     location: str,
 ) -> EvidenceItem:
-    blob, _ = Blob.objects.get_or_create(sha256=sha256, defaults={"size": size, "storage_key": key})
+    blob = blob_claim(sha256=sha256, size=size, key=key)
     item = EvidenceItem.objects.create(
         incident=incident,
         office_id=incident.office_id,

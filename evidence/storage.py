@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import tempfile
 import time
 from collections.abc import Iterator
@@ -213,15 +214,46 @@ def local_copy(key: str) -> Iterator[Path]:
         Path(name).unlink(missing_ok=True)
 
 
+# What a killed process can leave in the staging directory: partial uploads and derived bytes
+# (``*.part``), the working directory of a web export (``export-*``), a local copy of an S3
+# object (``evidence-copy-*``) and the working directory of a derivative (``derive-*``).
+STAGING_LEFTOVERS = ("*.part", "export-*", "evidence-copy-*", "derive-*")
+
+
+def _newest_mtime(path: Path) -> float:
+    """Return the latest modification time in a file or directory tree.
+
+    A running export or copy keeps writing inside its directory, so its newest file is recent
+    even when the directory itself was made long ago: only a tree nobody touched is stale.
+    """
+    newest = path.lstat().st_mtime
+    if path.is_dir() and not path.is_symlink():
+        for child in path.rglob("*"):
+            with contextlib.suppress(FileNotFoundError):
+                newest = max(newest, child.lstat().st_mtime)
+    return newest
+
+
 def remove_stale_partials(*, older_than_seconds: int = STALE_PARTIAL_SECONDS) -> int:
-    """Delete staged uploads left by killed processes; return how many were removed."""
+    """Delete staging leftovers of killed processes; return how many were removed."""
     cutoff = time.time() - older_than_seconds
     removed = 0
-    for path in staging_dir().glob("*.part"):
-        with contextlib.suppress(FileNotFoundError):
-            if path.stat().st_mtime < cutoff:
-                path.unlink()
-                removed += 1
+    directory = staging_dir()
+    seen: set[Path] = set()
+    for pattern in STAGING_LEFTOVERS:
+        for path in directory.glob(pattern):
+            if path in seen:
+                continue
+            seen.add(path)
+            with contextlib.suppress(FileNotFoundError):
+                if _newest_mtime(path) >= cutoff:
+                    continue
+                if path.is_dir() and not path.is_symlink():
+                    shutil.rmtree(path, ignore_errors=True)
+                else:
+                    path.unlink()
+                if not path.exists():
+                    removed += 1
     return removed
 
 

@@ -150,6 +150,9 @@ class IncidentIdentifier(KeptRecord):
     platform = models.CharField(max_length=12, choices=Platform.choices, blank=True)
     raw = models.CharField(max_length=300)
     normalized = models.CharField(max_length=300, db_index=True)
+    # Names only: the last word of `normalized` (intel.identifiers.surname_key), matched exactly
+    # through the (kind, surname) index when intel looks for links.
+    surname = models.CharField(max_length=300, blank=True, default="")
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
@@ -159,8 +162,14 @@ class IncidentIdentifier(KeptRecord):
         constraints = [
             models.UniqueConstraint(
                 fields=["incident", "kind", "normalized"], name="incident_identifier_unique"
-            )
+            ),
+            # A name without its key would never be linked; other kinds have none.
+            models.CheckConstraint(
+                condition=(Q(kind="name") & ~Q(surname="")) | (~Q(kind="name") & Q(surname="")),
+                name="incident_identifier_surname_for_names",
+            ),
         ]
+        indexes = [models.Index(fields=["kind", "surname"], name="incident_ident_surname")]
 
     def __str__(self) -> str:
         return f"{type(self).__name__} {self.pk}"

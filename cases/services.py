@@ -309,6 +309,7 @@ def incident_identifier_add(
         defaults={
             "raw": value.strip(),
             "platform": platform if kind == ids.Kind.HANDLE else "",
+            "surname": ids.surname_key(kind, normalized),
             "added_by": actor,
         },
     )

@@ -119,6 +119,18 @@ def name_keys(normalized: str) -> frozenset[str]:
     return frozenset(f"{form} {surname}" for form in given_name_forms(given))
 
 
+def surname_key(kind: str, normalized: str) -> str:
+    """Return the indexed key a name is looked up by: its last word ("" for other kinds).
+
+    Two names can match only if their last words are equal (`name_keys` pairs every given-name
+    form with the surname, and a one-word name only matches itself), so an exact, indexed match
+    on this key finds every candidate; `names_match` then decides.
+    """
+    if kind != Kind.NAME or not normalized.split():
+        return ""
+    return normalized.split()[-1]
+
+
 def names_match(a: str, b: str) -> bool:
     """Return whether two names (raw or normalised) can be the same person's."""
     return bool(name_keys(normalize_name(a)) & name_keys(normalize_name(b)))

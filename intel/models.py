@@ -238,14 +238,23 @@ class Identifier(NoDeleteModel):
     platform = models.CharField(max_length=12, choices=Platform.choices, blank=True)
     raw = models.CharField(max_length=300)
     normalized = models.CharField(max_length=300, db_index=True)
+    # Names only: the last word of `normalized` (intel.identifiers.surname_key), matched exactly
+    # through the (kind, surname) index instead of scanning every name with a suffix LIKE.
+    surname = models.CharField(max_length=300, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
                 fields=["subject", "kind", "normalized"], name="intel_identifier_unique"
-            )
+            ),
+            # A name without its key would never be found again; other kinds have none.
+            models.CheckConstraint(
+                condition=(Q(kind="name") & ~Q(surname="")) | (~Q(kind="name") & Q(surname="")),
+                name="intel_identifier_surname_for_names",
+            ),
         ]
+        indexes = [models.Index(fields=["kind", "surname"], name="intel_ident_surname")]
 
     def __str__(self) -> str:
         return f"{type(self).__name__} {self.pk}"

@@ -112,8 +112,10 @@ def subject_search(*, user: Any, query: str) -> list[Subject]:
     match = Q(label__icontains=query)
     for kind, normalized in _query_keys(query):
         if kind == ids.Kind.NAME:
-            surname = normalized.split()[-1]
-            candidates = Identifier.objects.filter(kind=kind, normalized__endswith=surname)
+            # An exact match on the indexed surname key, then the nickname-aware comparison.
+            candidates = Identifier.objects.filter(
+                kind=kind, surname=ids.surname_key(kind, normalized)
+            )
             pks = [c.subject_id for c in candidates if ids.names_match(c.normalized, normalized)]
             match |= Q(pk__in=pks)
         else:

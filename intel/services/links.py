@@ -27,8 +27,10 @@ def _matching_incident_identifiers(kind: str, normalized: str):
 
     if kind != ids.Kind.NAME:
         return IncidentIdentifier.objects.filter(kind=kind, normalized=normalized)
-    surname = normalized.split()[-1]
-    candidates = IncidentIdentifier.objects.filter(kind=kind, normalized__endswith=surname)
+    # Names: an exact match on the indexed surname key finds the candidates; nicknames decide.
+    candidates = IncidentIdentifier.objects.filter(
+        kind=kind, surname=ids.surname_key(kind, normalized)
+    )
     return [c for c in candidates if ids.names_match(c.normalized, normalized)]
 
 
@@ -36,8 +38,7 @@ def _matching_subject_identifiers(kind: str, normalized: str):
     active = Identifier.objects.filter(kind=kind, subject__status=Subject.Status.ACTIVE)
     if kind != ids.Kind.NAME:
         return active.filter(normalized=normalized)
-    surname = normalized.split()[-1]
-    candidates = active.filter(normalized__endswith=surname)
+    candidates = active.filter(surname=ids.surname_key(kind, normalized))
     return [c for c in candidates if ids.names_match(c.normalized, normalized)]
 
 

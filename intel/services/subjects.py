@@ -66,6 +66,7 @@ def _identifier_rows(subject: Subject, items: list[IdentifierInput]) -> list[Ide
                 platform=item.platform if item.kind == ids.Kind.HANDLE else "",
                 raw=item.value.strip(),
                 normalized=normalized,
+                surname=ids.surname_key(item.kind, normalized),
             )
         )
     if errors:

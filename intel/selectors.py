@@ -10,7 +10,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from accounts.permissions import Perm, check, reads_all_offices
+from accounts.permissions import Perm, check, office_q, reads_all_offices
 from audit.services import audit_record
 from intel import identifiers as ids
 from intel.models import (
@@ -159,18 +159,12 @@ def link_get_for_user(*, link_id: Any, user: Any) -> LinkProposal:
     return link
 
 
-def _office_scope(user: Any, field: str = "office") -> Q:
-    if reads_all_offices(user):
-        return Q()
-    return Q(**{f"{field}_id": user.office_id}) if user.office_id else Q(pk__in=[])
-
-
 def review_queue(*, user: Any, now: Any = None) -> dict[str, Any]:
     """Subjects due for review within 90 days, expired ones awaiting purge, purges awaiting a
     second approver — for the user's office, or all offices for oversight."""
     check(user, Perm.SUBJECT_VIEW)
     now = now or timezone.now()
-    scope = _office_scope(user)
+    scope = office_q(user)
     return {
         "due": Subject.objects.filter(
             scope, status=Subject.Status.ACTIVE, review_due__lte=now + timedelta(days=90)
@@ -215,7 +209,7 @@ def notices_for(*, user: Any) -> QuerySet[ControlOfficialNotice]:
 
 
 def disseminations_visible_to(user: Any) -> QuerySet[Dissemination]:
-    return Dissemination.objects.filter(_office_scope(user)).select_related("agency")
+    return Dissemination.objects.filter(office_q(user)).select_related("agency")
 
 
 def may_read_recipient_notices(user: Any) -> bool:
@@ -235,6 +229,4 @@ def recipient_notices_for(*, user: Any) -> QuerySet[RecipientNotice]:
     if not may_read_recipient_notices(user):
         raise PermissionDenied
     notices = RecipientNotice.objects.select_related("office", "agency", "disclosure")
-    if reads_all_offices(user):
-        return notices
-    return notices.filter(office_id=user.office_id) if user.office_id else notices.none()
+    return notices.filter(office_q(user))

@@ -135,7 +135,9 @@ def subject_new(request: HttpRequest) -> HttpResponse:
                     form.add_error(name if name in form.fields else None, message)
         else:
             return redirect("intel:subject", subject_id=subject.pk)
-    return render(request, "intel/new.html", {"form": form})
+    # A refused proposal comes back with its errors and everything typed (422).
+    status = 422 if request.method == "POST" else 200
+    return render(request, "intel/new.html", {"form": form}, status=status)
 
 
 @login_required

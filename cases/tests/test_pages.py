@@ -57,13 +57,13 @@ def test_subject_form_keeps_input_on_error_and_proposes_when_complete(world, sig
         "identifier_value": "555-010-0111",
     }
     response = client.post(reverse("intel:subject_new"), data)
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "Synthetic caller kept" in response.content.decode()
     assert Subject.objects.count() == 0
     data["predicate_facts"] = "Synthetic: two calls naming the officer's street."
     data["collection_method"] = "legal_process"
     response = client.post(reverse("intel:subject_new"), data)
-    assert response.status_code == 200 and "reference" in response.content.decode()
+    assert response.status_code == 422 and "reference" in response.content.decode()
     data["process_reference"] = "SUBPOENA-0001 (synthetic)"
     response = client.post(reverse("intel:subject_new"), data)
     subject = Subject.objects.get()

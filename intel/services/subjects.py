@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
@@ -49,6 +50,20 @@ def _eligible_incidents(incidents: list[Any]) -> list[Any]:
     return [
         i for i in incidents if i.screening_outcome == Outcome.ELIGIBLE and not i.is_protected_only
     ]
+
+
+def _latest_today(office: Any) -> date:
+    """The latest date that is today for the office or in UTC (stored times are UTC).
+
+    People write the date of the facts in their office's local time; taking the later of the two
+    never refuses a date that is today where it was written (an office east of UTC included).
+    """
+    today = timezone.localdate()
+    try:
+        zone = ZoneInfo(office.timezone) if office is not None else None
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = None
+    return max(today, timezone.localdate(timezone=zone)) if zone else today
 
 
 def _identifier_rows(subject: Subject, items: list[IdentifierInput]) -> list[Identifier]:
@@ -137,6 +152,10 @@ def subject_propose(
         err("predicate_source", _("Name the source of the facts."))
     if predicate_date is None:
         err("predicate_date", _("Give the date of the facts."))
+    elif predicate_date > _latest_today(actor.office):
+        # 28 CFR 23.20(c): reasonable suspicion rests on facts that have happened; a date still
+        # to come cannot be the date of those facts.
+        err("predicate_date", _("The date of the facts cannot be in the future."))
     if not (label or "").strip():
         err("label", _("Give a name or a description (for example “driver of plate X”)."))
     if collection_method not in CollectionMethod.values:
@@ -338,6 +357,10 @@ def subject_validate(
 def subject_legal_hold(*, subject: Subject, actor: Any, hold: bool, reason: str) -> Subject:
     """Set or lift a legal hold; a held subject cannot be purged."""
     check(actor, Perm.PURGE_APPROVE)
+    # Locked like every other subject write: purge_approve reads legal_hold under the same row
+    # lock, so a hold set concurrently either blocks the purge or waits for it (28 CFR
+    # 23.20(g)(3): nothing destroyed without authorisation; a legal hold is honoured).
+    subject = Subject.objects.select_for_update().get(pk=subject.pk)
     _require_same_office(subject, actor)
     if not reason.strip():
         raise ValidationError({"reason": [_("Write the reason for the hold.")]})
@@ -394,7 +417,7 @@ def _corrected_values(subject: Subject, field_changes: dict[str, Any]) -> dict[s
             except ValueError:
                 errors[name] = [_("Give the date as YYYY-MM-DD.")]
             else:
-                if day > timezone.localdate():
+                if day > _latest_today(subject.office):
                     errors[name] = [_("The date of the facts cannot be in the future.")]
                 values[name] = day
     elements = subject.predicate_offense.elements

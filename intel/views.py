@@ -11,10 +11,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.permissions import Perm, has_perm, reads_all_offices, require
+from accounts.permissions import Perm, has_perm, office_q, require
 from intel import selectors, services
 from intel.forms import (
     ApproveForm,
@@ -27,29 +28,58 @@ from intel.forms import (
 from intel.models import PurgeRequest, Subject
 
 
-def _flash(request: HttpRequest, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
+def _attach(form: forms.Form, error: ValidationError) -> None:
+    """Put a service's refusal on the form: on its field when it names one, else on the form."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for name, errors in error.message_dict.items():
+        form.add_error(name if name in form.fields else None, errors)
+
+
+def _refused(
+    request: HttpRequest, form: forms.Form, *, heading: str, back_url: str, back_label: str
+) -> HttpResponse:
+    """Show the form again with its errors and everything typed (422), never a bare redirect."""
+    return render(
+        request,
+        "intel/form_page.html",
+        {"form": form, "heading": heading, "back_url": back_url, "back_label": back_label},
+        status=422,
+    )
 
 
 def _form_action(
     request: HttpRequest,
     form: forms.Form,
     *,
-    invalid: str,
     act: Callable[[dict[str, Any]], object],
     done: str,
-    then: HttpResponse,
+    then: str,
+    heading: str,
+    back_label: str,
 ) -> HttpResponse:
-    """Run one form-backed action: bad input and refusals become messages, nothing is lost."""
-    try:
-        if not form.is_valid():
-            raise ValidationError(invalid)
-        act(form.cleaned_data)
-        messages.success(request, done)
-    except ValidationError as error:
-        _flash(request, error)
-    return then
+    """Run one form-backed decision: done, back to `then`; refused, the form again (422).
+
+    Bad input and the service's refusals (the reason it gives) are listed with the form, and the
+    reason the user typed stays in it, so a refused decision loses nothing.
+    """
+    if form.is_valid():
+        try:
+            act(form.cleaned_data)
+        except ValidationError as error:
+            _attach(form, error)
+        else:
+            messages.success(request, done)
+            return redirect(then)
+    return _refused(request, form, heading=heading, back_url=then, back_label=back_label)
+
+
+def _subject_back(subject: Subject) -> dict[str, str]:
+    return {
+        "then": reverse("intel:subject", args=[subject.pk]),
+        "back_label": _("Back to the subject"),
+    }
 
 
 def _subject(request: HttpRequest, subject_id: int, perm: Perm) -> Subject:
@@ -191,10 +221,10 @@ def subject_approve(request: HttpRequest, subject_id: int) -> HttpResponse:
     return _form_action(
         request,
         ApproveForm(request.POST),
-        invalid=_("Write the reason and choose approve or reject."),
         act=decide,
         done=_("Decision recorded."),
-        then=redirect("intel:subject", subject_id=subject.pk),
+        heading=_("Reasonable-suspicion decision on subject %(n)s") % {"n": subject.pk},
+        **_subject_back(subject),
     )
 
 
@@ -205,10 +235,10 @@ def subject_validate(request: HttpRequest, subject_id: int) -> HttpResponse:
     return _form_action(
         request,
         ValidateForm(request.POST),
-        invalid=_("Choose the reason to keep the subject."),
         act=lambda data: services.subject_validate(subject=subject, reviewer=request.user, **data),
         done=_("Validated; the review clock restarted."),
-        then=redirect("intel:subject", subject_id=subject.pk),
+        heading=_("Validate subject %(n)s") % {"n": subject.pk},
+        **_subject_back(subject),
     )
 
 
@@ -216,37 +246,34 @@ def subject_validate(request: HttpRequest, subject_id: int) -> HttpResponse:
 @login_required
 def purge_request(request: HttpRequest, subject_id: int) -> HttpResponse:
     subject = _subject(request, subject_id, Perm.PURGE_APPROVE)
-    form = PurgeForm(request.POST)
-    form.is_valid()
-    try:
-        services.purge_request(
-            record=subject,
-            approver=request.user,
-            schedule_item=form.cleaned_data.get("schedule_item", ""),
-            reason=form.cleaned_data.get("reason", ""),
-        )
-        messages.success(request, _("Purge requested; a second approver must confirm."))
-    except ValidationError as error:
-        _flash(request, error)
-    return redirect("intel:subject", subject_id=subject.pk)
+    return _form_action(
+        request,
+        PurgeForm(request.POST),
+        act=lambda data: services.purge_request(record=subject, approver=request.user, **data),
+        done=_("Purge requested; a second approver must confirm."),
+        heading=_("Request the purge of subject %(n)s") % {"n": subject.pk},
+        **_subject_back(subject),
+    )
 
 
 @require_POST
 @login_required
 def purge_approve(request: HttpRequest, purge_id: int) -> HttpResponse:
-    purge = PurgeRequest.objects.filter(pk=purge_id).first()
-    if purge is None or not (
-        reads_all_offices(request.user) or purge.office_id == request.user.office_id
-    ):
+    purge = PurgeRequest.objects.filter(office_q(request.user), pk=purge_id).first()
+    if purge is None:
         raise Http404("No such purge request.")
     if not has_perm(request.user, Perm.PURGE_APPROVE):
         raise PermissionDenied
-    try:
-        services.purge_approve(request=purge, approver=request.user)
-        messages.success(request, _("Purged. Tombstone: %(t)s") % {"t": purge.tombstone})
-    except ValidationError as error:
-        _flash(request, error)
-    return redirect("intel:review")
+    # Nothing is typed here; a refusal still comes back as a page (422) that says why.
+    return _form_action(
+        request,
+        forms.Form(request.POST),
+        act=lambda data: services.purge_approve(request=purge, approver=request.user),
+        done=_("Purged. Tombstone: %(t)s") % {"t": purge.tombstone},
+        then=reverse("intel:review"),
+        heading=_("Approve purge request %(n)s") % {"n": purge.pk},
+        back_label=_("Back to review and purge"),
+    )
 
 
 @require_POST
@@ -254,31 +281,37 @@ def purge_approve(request: HttpRequest, purge_id: int) -> HttpResponse:
 def subject_disseminate(request: HttpRequest, subject_id: int) -> HttpResponse:
     subject = _subject(request, subject_id, Perm.DISSEMINATE)
     form = DisseminateForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ValidationError(_("Choose the agency and name the recipient."))
+    if form.is_valid():
         data = form.cleaned_data
-        if data["type"] == "imminent_danger":
-            release = services.disseminate_imminent_danger(
-                subject_id=subject.pk,
-                actor=request.user,
-                agency=data["agency"],
-                recipient_name=data["recipient_name"],
-                danger_statement=data["danger_statement"],
-                protective_advice=data["protective_advice"],
-            )
+        try:
+            if data["type"] == "imminent_danger":
+                release = services.disseminate_imminent_danger(
+                    subject_id=subject.pk,
+                    actor=request.user,
+                    agency=data["agency"],
+                    recipient_name=data["recipient_name"],
+                    danger_statement=data["danger_statement"],
+                    protective_advice=data["protective_advice"],
+                )
+            else:
+                release = services.disseminate_intelligence(
+                    subject_id=subject.pk,
+                    actor=request.user,
+                    agency=data["agency"],
+                    recipient_name=data["recipient_name"],
+                    purpose=data["purpose"],
+                )
+        except ValidationError as error:
+            _attach(form, error)
         else:
-            release = services.disseminate_intelligence(
-                subject_id=subject.pk,
-                actor=request.user,
-                agency=data["agency"],
-                recipient_name=data["recipient_name"],
-                purpose=data["purpose"],
-            )
-        return render(request, "intel/release.html", {"release": release})
-    except ValidationError as error:
-        _flash(request, error)
-    return redirect("intel:subject", subject_id=subject.pk)
+            return render(request, "intel/release.html", {"release": release})
+    return _refused(
+        request,
+        form,
+        heading=_("Release subject %(n)s outside Custos") % {"n": subject.pk},
+        back_url=reverse("intel:subject", args=[subject.pk]),
+        back_label=_("Back to the subject"),
+    )
 
 
 @require(Perm.SUBJECT_VIEW)
@@ -306,7 +339,6 @@ def link_decide(request: HttpRequest, link_id: int) -> HttpResponse:
     return _form_action(
         request,
         DecideForm(request.POST),
-        invalid=_("Choose confirm or reject."),
         act=lambda data: services.link_decide(
             link=link,
             analyst=request.user,
@@ -314,7 +346,9 @@ def link_decide(request: HttpRequest, link_id: int) -> HttpResponse:
             reason=data["reason"],
         ),
         done=_("Decision recorded."),
-        then=redirect("intel:links"),
+        then=reverse("intel:links"),
+        heading=_("Decision on link proposal %(n)s") % {"n": link.pk},
+        back_label=_("Back to the link proposals"),
     )
 
 

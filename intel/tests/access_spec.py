@@ -118,34 +118,34 @@ ROUTES = [
     Route("intel:review", page(Perm.SUBJECT_VIEW)),
     Route("intel:oversight", page(Perm.OVERSIGHT_VIEW)),
     Route("intel:subject", office_record(Perm.SUBJECT_VIEW), kwargs=_subject_kwargs),
-    # Empty forms are refused with a message and a redirect back.
+    # Empty forms are refused: the form comes back with its errors (422), nothing is lost.
     Route(
         "intel:approve",
-        office_record(Perm.SUBJECT_APPROVE, ok=302),
+        office_record(Perm.SUBJECT_APPROVE, ok=422),
         method="POST",
         kwargs=_subject_kwargs,
     ),
     Route(
         "intel:validate",
-        office_record(Perm.SUBJECT_VALIDATE, ok=302),
+        office_record(Perm.SUBJECT_VALIDATE, ok=422),
         method="POST",
         kwargs=_subject_kwargs,
     ),
     Route(
         "intel:purge_request",
-        office_record(Perm.PURGE_APPROVE, ok=302),
+        office_record(Perm.PURGE_APPROVE, ok=422),
         method="POST",
         kwargs=_subject_kwargs,
     ),
     Route(
         "intel:disseminate",
-        office_record(Perm.DISSEMINATE, ok=302),
+        office_record(Perm.DISSEMINATE, ok=422),
         method="POST",
         kwargs=_subject_kwargs,
     ),
     Route(
         "intel:link_decide",
-        office_record(Perm.LINK_DECIDE, ok=302),
+        office_record(Perm.LINK_DECIDE, ok=422),
         method="POST",
         kwargs=_link_kwargs,
     ),

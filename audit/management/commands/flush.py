@@ -11,6 +11,7 @@ from django.core.management.commands.flush import Command as DjangoFlush
 from django.db import connections
 
 from audit import triggers
+from intel import triggers as intel_triggers
 
 
 class Command(DjangoFlush):
@@ -19,8 +20,15 @@ class Command(DjangoFlush):
             raise CommandError("flush is disabled in production: the audit log is append-only.")
         connection = connections[str(options.get("database") or "default")]
         tables = triggers.APPEND_ONLY_TABLES + triggers.OTHER_APPEND_ONLY_TABLES
+        # The recipient-notice guard (intel migration 0007) refuses DELETE, which is how flush
+        # empties tables on SQLite; it is lifted and restored with the audit triggers.
+        notices_guarded = intel_triggers.TABLE in connection.introspection.table_names()
         triggers.uninstall(connection, tables)
+        if notices_guarded:
+            intel_triggers.uninstall(connection)
         try:
             super().handle(**options)
         finally:
             triggers.install(connection, tables)
+            if notices_guarded:
+                intel_triggers.install(connection)

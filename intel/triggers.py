@@ -9,8 +9,9 @@ purge, and on which release. It cannot be fully append-only like the audit table
   `subject_number` and the tombstone).
 
 Everything else is immutable, and no row is ever deleted. The triggers refuse any other UPDATE and
-every DELETE, from any client, raw SQL and bulk ORM calls included. TRUNCATE is left alone: the
-test-only `flush` empties tables with it on PostgreSQL and lifts only the audit app's triggers.
+every DELETE, from any client, raw SQL and bulk ORM calls included. TRUNCATE is left alone (the
+test-only `flush` empties tables with it on PostgreSQL); `flush` outside production lifts these
+triggers and puts them back (audit/management/commands/flush.py), as SQLite's flush uses DELETE.
 """
 
 from django.db.backends.base.base import BaseDatabaseWrapper

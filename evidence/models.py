@@ -87,6 +87,11 @@ class EvidenceItem(models.Model):
     legal_hold_reason = models.TextField(blank=True)
     disposed_at = models.DateTimeField(null=True, blank=True)
     disposal_schedule_item = models.CharField(max_length=100, blank=True)
+    # The custody chain is verified up to here: the item page checks only the events after it
+    # (each page view appends one, so re-checking the whole chain made every view slower).
+    custody_verified_sequence = models.PositiveIntegerField(default=0)
+    custody_verified_hash = models.CharField(max_length=64, blank=True)
+    custody_verified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core import signing
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
@@ -21,15 +22,24 @@ DOWNLOAD_SALT = "custos.evidence.download"
 DOWNLOAD_MAX_AGE_SECONDS = 300
 
 
-def evidence_visible_to(user: Any) -> QuerySet[EvidenceItem]:
-    """Return the items whose incident the user may see (none without the capability)."""
+def evidence_in_scope(user: Any) -> QuerySet[EvidenceItem]:
+    """Return the items of the incidents the user may see, before any capability check.
+
+    The one place that scopes evidence: pages find an item here first (404 when it is not in
+    scope, as for one that does not exist), then check the capability (403).
+    """
     from incidents.selectors import incidents_visible_to
 
+    return EvidenceItem.objects.filter(incident__in=incidents_visible_to(user)).select_related(
+        "blob", "incident", "parent"
+    )
+
+
+def evidence_visible_to(user: Any) -> QuerySet[EvidenceItem]:
+    """Return the items whose incident the user may see (none without the capability)."""
     if not has_perm(user, Perm.EVIDENCE_VIEW):
         return EvidenceItem.objects.none()
-    return EvidenceItem.objects.filter(incident__in=incidents_visible_to(user)).select_related(
-        "blob", "incident"
-    )
+    return evidence_in_scope(user)
 
 
 def evidence_for_incident(*, incident: Any, user: Any) -> QuerySet[EvidenceItem]:
@@ -42,6 +52,24 @@ def evidence_get_for_user(*, item_id: int, user: Any, record_view: bool = True) 
     item = evidence_visible_to(user).filter(pk=item_id).first()
     if item is None:
         raise Http404
+    if record_view:
+        services.evidence_access_record(item=item, actor=user, action=CustodyEvent.Action.VIEWED)
+    return item
+
+
+def evidence_get_for_action(
+    *, item_id: int, user: Any, perm: Perm, record_view: bool = False
+) -> EvidenceItem:
+    """Return one item in the user's scope for a page action that needs ``perm``.
+
+    404 if the item is not in scope (as for one that does not exist), then 403 without the
+    capability. With ``record_view`` the read is a custody and audit event (28 CFR 23.20(g)).
+    """
+    item = evidence_in_scope(user).filter(pk=item_id).first()
+    if item is None:
+        raise Http404
+    if not has_perm(user, perm):
+        raise PermissionDenied
     if record_view:
         services.evidence_access_record(item=item, actor=user, action=CustodyEvent.Action.VIEWED)
     return item
@@ -76,18 +104,19 @@ def download_token_open(*, token: str, user: Any) -> EvidenceItem:
 
 
 def custody_chain_verify(item: EvidenceItem) -> list[str]:
-    """Return problems found in the item's custody hash chain (empty when intact)."""
-    import hashlib
-
-    problems = []
-    previous = services.GENESIS
-    for event in item.custody.order_by("sequence"):
-        if event.prev_hash != previous:
-            problems.append(f"event {event.sequence}: previous hash does not match")
-        if hashlib.sha256(services.custody_content(event)).hexdigest() != event.hash:
-            problems.append(f"event {event.sequence}: content changed")
-        previous = event.hash
+    """Return problems found in the item's whole custody hash chain (empty when intact)."""
+    problems, _last = services.custody_chain_problems(
+        item.custody.order_by("sequence"), previous=services.GENESIS
+    )
     return problems
+
+
+def disposal_record(item: EvidenceItem) -> CustodyEvent | None:
+    """Return the custody event that disposed of the item, or of the item it was made from."""
+    for candidate in (item, item.parent):
+        if candidate is not None and candidate.disposed_at is not None:
+            return candidate.custody.filter(action=CustodyEvent.Action.DISPOSED).last()
+    return None
 
 
 def custody_gaps(item: EvidenceItem) -> list[CustodyEvent]:

@@ -17,6 +17,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -42,18 +43,8 @@ def _incident(request: HttpRequest, incident_id: int, perm: Perm) -> Any:
 
 
 def _item(request: HttpRequest, item_id: int, perm: Perm) -> EvidenceItem:
-    from incidents.selectors import incidents_visible_to
-
-    item = (
-        EvidenceItem.objects.select_related("blob", "incident")
-        .filter(pk=item_id, incident__in=incidents_visible_to(request.user))
-        .first()
-    )
-    if item is None:
-        raise Http404
-    if not has_perm(request.user, perm):
-        raise PermissionDenied
-    return item
+    """Find the item through the selector (404 out of scope), then check the capability (403)."""
+    return selectors.evidence_get_for_action(item_id=item_id, user=request.user, perm=perm)
 
 
 @login_required
@@ -113,19 +104,36 @@ def fixity(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def item_detail(request: HttpRequest, item_id: int) -> HttpResponse:
-    """Show one item, its file metadata and its chain of custody (the view is a custody event)."""
-    _item(request, item_id, Perm.EVIDENCE_VIEW)
-    item = selectors.evidence_get_for_user(item_id=item_id, user=request.user)
+    """Show one item, its file metadata and its chain of custody (the view is a custody event).
+
+    The custody chain is checked from the last verified event on (cheap, every view); with
+    ``?verify=all`` the whole chain is checked again (on demand, audited).
+    """
+    item = selectors.evidence_get_for_action(
+        item_id=item_id, user=request.user, perm=Perm.EVIDENCE_VIEW, record_view=True
+    )
+    full_check = request.GET.get("verify") == "all"
+    chain_problems = services.custody_chain_check(item=item, full=full_check, actor=request.user)
+    item.refresh_from_db(fields=["custody_verified_sequence", "custody_verified_at"])
+    # A disposed item (or a copy of one) is no longer released (C-37): no download link, the
+    # disposal record instead.
+    disposed = _disposed(item)
+    can_act = has_perm(request.user, Perm.EVIDENCE_ADD) and not disposed
     return render(
         request,
-        "evidence/detail.html",
+        "evidence/item.html",
         {
             "item": item,
             "custody": item.custody.select_related("to_user").order_by("sequence"),
             "gaps": selectors.custody_gaps(item),
-            "chain_problems": selectors.custody_chain_verify(item),
-            "download_token": selectors.download_token_make(item=item, user=request.user),
-            "can_add": has_perm(request.user, Perm.EVIDENCE_ADD),
+            "chain_problems": chain_problems,
+            "full_check": full_check,
+            "disposed": disposed,
+            "disposal": selectors.disposal_record(item) if disposed else None,
+            "download_token": (
+                "" if disposed else selectors.download_token_make(item=item, user=request.user)
+            ),
+            "can_add": can_act,
             "transfer_form": TransferForm(),
             "transcript_form": TranscriptForm(initial={"transcript": item.transcript}),
             "redact_form": RedactForm(auto_id="id_redact_%s"),  # ids unique on the page
@@ -136,7 +144,7 @@ def item_detail(request: HttpRequest, item_id: int) -> HttpResponse:
 
 def _disposed(item: EvidenceItem) -> bool:
     return item.disposed_at is not None or (
-        item.parent_id is not None and item.parent.disposed_at is not None
+        item.parent is not None and item.parent.disposed_at is not None
     )
 
 
@@ -160,7 +168,7 @@ def _preview_url(request: HttpRequest, item: EvidenceItem) -> str:
 
 
 @login_required
-def item_download(request: HttpRequest, item_id: int, token: str) -> HttpResponse:
+def item_download(request: HttpRequest, item_id: int, token: str) -> HttpResponseBase:
     """Stream the original to the user the short-lived link was made for."""
     _item(request, item_id, Perm.EVIDENCE_VIEW)
     item = selectors.download_token_open(token=token, user=request.user)
@@ -224,7 +232,7 @@ def item_transfer(request: HttpRequest, item_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def custody_acknowledge(request: HttpRequest, event_id: int) -> HttpResponse:
-    event = CustodyEvent.objects.filter(pk=event_id).select_related("item").first()
+    event = CustodyEvent.objects.filter(pk=event_id).first()
     if event is None:
         raise Http404
     item = _item(request, event.item_id, Perm.EVIDENCE_VIEW)
@@ -292,7 +300,7 @@ def _item_form_action(
 
 @login_required
 @require_POST
-def incident_export(request: HttpRequest, incident_id: int) -> HttpResponse:
+def incident_export(request: HttpRequest, incident_id: int) -> HttpResponseBase:
     """Export the incident's evidence as a BagIt bag, sent as a zip file."""
     incident = _incident(request, incident_id, Perm.EVIDENCE_EXPORT)
     return _export_response(request, {"incident": incident})
@@ -300,7 +308,7 @@ def incident_export(request: HttpRequest, incident_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def case_export(request: HttpRequest, case_id: int) -> HttpResponse:
+def case_export(request: HttpRequest, case_id: int) -> HttpResponseBase:
     """Export the evidence of every case incident the user may see as one BagIt bag (zip)."""
     from cases.selectors import cases_visible_to
 
@@ -313,7 +321,7 @@ def case_export(request: HttpRequest, case_id: int) -> HttpResponse:
     return _export_response(request, {"case": case})
 
 
-def _export_response(request: HttpRequest, scope: dict[str, Any]) -> HttpResponse:
+def _export_response(request: HttpRequest, scope: dict[str, Any]) -> HttpResponseBase:
     form = ExportForm(request.POST)
     if not form.is_valid():
         return render(request, "evidence/form_page.html", {"form": form}, status=422)

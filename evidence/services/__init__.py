@@ -9,6 +9,8 @@ names below are the package's public interface, so existing imports keep working
 
 from evidence.services.custody import (
     GENESIS,
+    custody_chain_check,
+    custody_chain_problems,
     custody_content,
     custody_record,
     evidence_access_record,
@@ -32,6 +34,8 @@ __all__ = [
     "GENESIS",
     "OCR_KINDS",
     "EvidenceRefused",
+    "custody_chain_check",
+    "custody_chain_problems",
     "custody_content",
     "custody_record",
     "evidence_access_record",

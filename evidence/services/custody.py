@@ -82,6 +82,60 @@ def custody_record(
     return event
 
 
+def custody_chain_problems(events: Any, *, previous: str) -> tuple[list[str], CustodyEvent | None]:
+    """Check events in sequence order from ``previous``; return problems and the last event."""
+    problems = []
+    last = None
+    for event in events:
+        if event.prev_hash != previous:
+            problems.append(f"event {event.sequence}: previous hash does not match")
+        if hashlib.sha256(custody_content(event)).hexdigest() != event.hash:
+            problems.append(f"event {event.sequence}: content changed")
+        previous, last = event.hash, event
+    return problems, last
+
+
+@transaction.atomic
+def custody_chain_check(*, item: EvidenceItem, full: bool = False, actor: Any = None) -> list[str]:
+    """Verify the custody events added since the last verified one (all of them with ``full``).
+
+    Return the problems found (empty when intact). When intact, move the item's verified mark
+    to the newest event, so the next check starts there: an item page hashes one or two events
+    however long its chain has grown. The marked event itself is compared each time, so a
+    changed or deleted verified event is still caught; a change further back is found by the
+    full check (on demand from the item page), which then clears the mark so every later view
+    checks the whole chain again and keeps showing the problem.
+    """
+    item = EvidenceItem.objects.select_for_update().get(pk=item.pk)
+    start, previous = 0, GENESIS
+    if not full and item.custody_verified_sequence:
+        start, previous = item.custody_verified_sequence, item.custody_verified_hash
+        marked = item.custody.filter(sequence=start).values_list("hash", flat=True).first()
+        if marked != previous:
+            return [f"event {start}: changed or removed since it was verified"]
+    problems, last = custody_chain_problems(
+        item.custody.filter(sequence__gt=start).order_by("sequence"), previous=previous
+    )
+    if full:
+        # Asked for by a person: audited with its outcome.
+        audit_record(
+            actor=actor, verb="evidence.custody_verify", target=item, data={"problems": problems}
+        )
+    # The mark records a computation, not a change to the evidence: it is not audited.
+    mark = EvidenceItem.objects.filter(pk=item.pk)
+    if problems:
+        if full:
+            mark.update(custody_verified_sequence=0, custody_verified_hash="")
+    elif last is not None:
+        # Only forward: a check that read fewer events never moves the mark back.
+        mark.filter(custody_verified_sequence__lte=last.sequence).update(
+            custody_verified_sequence=last.sequence,
+            custody_verified_hash=last.hash,
+            custody_verified_at=timezone.now(),
+        )
+    return problems
+
+
 def refuse_if_disposed(item: EvidenceItem) -> None:
     """Raise ValidationError if the item, or the item it was derived from, is disposed (C-37)."""
     from django.db.models import Q

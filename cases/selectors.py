@@ -83,16 +83,17 @@ def course_of_conduct(*, case: Case, user: Any) -> list[dict[str, Any]]:
     """
     from incidents.selectors import incidents_visible_to
     from intel.models import Subject, SubjectIncident
-    from intel.selectors import subjects_visible_to
+    from intel.selectors import subjects_listed_to
 
     case_incident_ids = set(case.incident_rows.values_list("incident_id", flat=True))
     visible = incidents_visible_to(user)
-    # Only subjects the user may see (28 CFR 23.20(e)), like everywhere else.
+    # Only subjects the user may be shown, as in the subject list (28 CFR 23.20(e)): a restricted
+    # subject flags only for its control official (and the oversight roles), even in its office.
     subject_ids = set(
         SubjectIncident.objects.filter(
             incident_id__in=case_incident_ids,
             subject__status=Subject.Status.ACTIVE,
-            subject__in=subjects_visible_to(user),
+            subject__in=subjects_listed_to(user),
         ).values_list("subject_id", flat=True)
     )
     flags = []
@@ -142,7 +143,7 @@ def case_graph(*, case: Case, user: Any) -> dict[str, list[dict[str, Any]]]:
     """Nodes and edges (with the evidence for each edge) for the case's link chart."""
     from incidents.selectors import incidents_visible_to
     from intel.models import LinkProposal, Subject, SubjectIncident
-    from intel.selectors import subjects_visible_to
+    from intel.selectors import subjects_listed_to
 
     incidents = list(case_incidents(case=case, user=user))
     incident_ids = {i.pk for i in incidents}
@@ -170,10 +171,12 @@ def case_graph(*, case: Case, user: Any) -> dict[str, list[dict[str, Any]]]:
                 }
             }
         )
-    # The case's active subjects, and every incident the user may see that each is tied to.
+    # The case's active subjects the user may be shown (a restricted one only to its control
+    # official and oversight, as in the flags and the subject list; 28 CFR 23.20(e)), and every
+    # incident the user may see that each is tied to.
     subject_ids = SubjectIncident.objects.filter(
         incident_id__in=incident_ids,
-        subject__in=subjects_visible_to(user),
+        subject__in=subjects_listed_to(user),
         subject__status=Subject.Status.ACTIVE,
     ).values("subject_id")
     visible_incidents = incidents_visible_to(user).values("pk")

@@ -47,6 +47,21 @@ def subjects_visible_to(user: Any) -> QuerySet[Subject]:
     return subjects.filter(Q(office_id=user.office_id) | via_share).distinct()
 
 
+def subjects_listed_to(user: Any) -> QuerySet[Subject]:
+    """Subjects a user may be shown in a list, a flag or a chart (not only opened by number).
+
+    Within the subjects the user may see, a restricted subject is shown only to its control
+    official and an expired one (queued for purge) to nobody; the read-only oversight roles still
+    see everything (28 CFR 23.20(e),(g),(h); legal-controls C-10, C-18).
+    """
+    subjects = subjects_visible_to(user)
+    if reads_all_offices(user):
+        return subjects
+    return subjects.exclude(
+        Q(sensitivity=Sensitivity.RESTRICTED) & ~Q(control_official_id=user.pk)
+    ).exclude(status=Subject.Status.EXPIRED)
+
+
 def subject_get_for_user(*, subject_id: Any, user: Any, audit: bool = True) -> Subject:
     """Return one subject the user may see (Http404 otherwise); every read is audited."""
     try:
@@ -68,11 +83,7 @@ def subject_list(*, user: Any, status: str = "", limit: int = 200) -> list[Subje
     purge) not at all; oversight roles still see everything (28 CFR 23.20(e),(g),(h)).
     """
     check(user, Perm.SUBJECT_VIEW)
-    subjects = subjects_visible_to(user)
-    if not reads_all_offices(user):
-        subjects = subjects.exclude(
-            Q(sensitivity=Sensitivity.RESTRICTED) & ~Q(control_official_id=user.pk)
-        ).exclude(status=Subject.Status.EXPIRED)
+    subjects = subjects_listed_to(user)
     if status:
         subjects = subjects.filter(status=status)
     listed = list(subjects.prefetch_related("identifiers")[:limit])

@@ -72,13 +72,14 @@ def test_a_restricted_subject_of_another_office_raises_no_flag(world, signed_in)
     assert not AuditEvent.objects.filter(
         verb="subject.list", actor=a_analyst, data__via="course"
     ).exists()
-    # B, whose subject it is, gets the flag on its own case of the same incidents.
+    # In B, whose subject it is, its control official gets the flag on B's own case of the same
+    # incidents (B's other users do not: see the restricted subject of the user's own office).
     b_case = case_services.case_open(
         actor=world.user("b", "supervisor"),
         title="Office B case (synthetic)",
         incident_ids=[i.pk for i in incidents],
     )
-    (flag,) = case_selectors.course_of_conduct(case=b_case, user=world.user("b", "analyst"))
+    (flag,) = case_selectors.course_of_conduct(case=b_case, user=world.user("b", "supervisor"))
     assert flag["subject"] == subject and len(flag["acts"]) == 2
 
 
@@ -87,3 +88,69 @@ def test_an_open_subject_of_another_office_is_flagged_through_the_share(world):
     (flag,) = case_selectors.course_of_conduct(case=case, user=world.user("a", "analyst"))
     assert flag["subject"] == subject
     assert {act["incident"] for act in flag["acts"]} == set(incidents)
+
+
+# A restricted subject of the user's own office ---------------------------------------------
+
+OWN_LABEL = "Restricted caller of office A (synthetic)"
+
+
+def _restricted_a_subject_in_an_a_case(world):
+    """A's restricted subject (control official: A's supervisor) on two A incidents, one case."""
+    incidents = [make_incident(world.offices["a"], victim_name=VICTIM) for _ in range(2)]
+    subject = intel_services.subject_propose(
+        actor=world.user("a", "analyst"),
+        **propose_kwargs(
+            incidents[0],
+            world.user("a", "supervisor"),
+            incident_ids=[i.pk for i in incidents],
+            label=OWN_LABEL,
+            sensitivity="restricted",
+        ),
+    )
+    intel_services.subject_approve(
+        subject=subject,
+        approver=world.user("a", "rs_approver"),
+        reason="Synthetic: the facts meet reasonable suspicion.",
+        lawfully_obtained=True,
+    )
+    case = case_services.case_open(
+        actor=world.user("a", "supervisor"),
+        title="Restricted calls (synthetic)",
+        incident_ids=[i.pk for i in incidents],
+    )
+    return subject, case
+
+
+def _chart_subjects(graph) -> set[str]:
+    return {n["data"]["id"] for n in graph["nodes"] if n["data"]["type"] == "subject"}
+
+
+def test_a_restricted_subject_is_flagged_only_to_its_control_official_and_oversight(
+    world, signed_in
+):
+    # As subject_list and search: within its own office a restricted subject is shown only to
+    # its control official; the read-only oversight roles see everything (28 CFR 23.20(e),(g)).
+    subject, case = _restricted_a_subject_in_an_a_case(world)
+    analyst = world.user("a", "analyst")
+    client = signed_in(analyst)
+
+    assert case_selectors.course_of_conduct(case=case, user=analyst) == []
+    page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert 'data-testid="course-of-conduct"' not in page and OWN_LABEL not in page
+    assert client.get(reverse("api:cases_conduct", args=[case.pk])).json() == []
+    assert _chart_subjects(case_selectors.case_graph(case=case, user=analyst)) == set()
+    chart = client.get(reverse("cases:chart", args=[case.pk])).content.decode()
+    assert OWN_LABEL not in chart and f"subject-{subject.pk}" not in chart
+    api_graph = client.get(reverse("api:cases_graph", args=[case.pk])).json()
+    assert _chart_subjects(api_graph) == set()
+    # Nothing about the subject was shown to the analyst, so no read of it is recorded.
+    assert not AuditEvent.objects.filter(verb="subject.list", actor=analyst).exists()
+
+    for reader in (world.user("a", "supervisor"), world.user("a", "oversight")):
+        (flag,) = case_selectors.course_of_conduct(case=case, user=reader)
+        assert flag["subject"] == subject and len(flag["acts"]) == 2
+        graph = case_selectors.case_graph(case=case, user=reader)
+        assert _chart_subjects(graph) == {f"subject-{subject.pk}"}
+    official = signed_in(world.user("a", "supervisor"))
+    assert OWN_LABEL in official.get(reverse("cases:detail", args=[case.pk])).content.decode()

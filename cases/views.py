@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -19,9 +22,17 @@ from cases.models import Case
 from evidence.forms import ExportForm
 
 
-def _errors_to_form(form: Any, error: ValidationError) -> None:
+def _errors_to_form(
+    form: Any, error: ValidationError, rename: dict[str, str] | None = None
+) -> None:
+    """Put a service's refusal on the form: on its field when it names one, else on the form.
+
+    `rename` maps a service's key to the form field it concerns (a case's "status" is the "to"
+    field of the transition form).
+    """
     if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
+        for key, errors in error.message_dict.items():
+            field = (rename or {}).get(key, key)
             for message in errors:
                 form.add_error(field if field in form.fields else None, message)
     else:
@@ -29,9 +40,62 @@ def _errors_to_form(form: Any, error: ValidationError) -> None:
             form.add_error(None, message)
 
 
-def _flash_errors(request: HttpRequest, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
+def _refused(
+    request: HttpRequest,
+    form: forms.Form,
+    *,
+    heading: str,
+    back_url: str,
+    back_label: str,
+    hidden: dict[str, str] | None = None,
+) -> HttpResponse:
+    """Show the form again with its errors and everything typed (422), never a bare redirect."""
+    return render(
+        request,
+        "cases/form_page.html",
+        {
+            "form": form,
+            "heading": heading,
+            "back_url": back_url,
+            "back_label": back_label,
+            "hidden": hidden or {},
+        },
+        status=422,
+    )
+
+
+def _form_action(
+    request: HttpRequest,
+    form: forms.Form,
+    *,
+    act: Callable[[dict[str, Any]], object],
+    done: str,
+    then: str,
+    heading: str,
+    back_label: str,
+    rename: dict[str, str] | None = None,
+    hidden: dict[str, str] | None = None,
+) -> HttpResponse:
+    """Run one form-backed action: done, back to `then` with a message; refused, the form (422).
+
+    Bad input and the service's refusals (the reason it gives) are listed with the form, and what
+    the user typed stays in it, so a refused submit loses nothing.
+    """
+    if form.is_valid():
+        try:
+            act(form.cleaned_data)
+        except ValidationError as error:
+            _errors_to_form(form, error, rename)
+        else:
+            messages.success(request, done)
+            return redirect(then)
+    return _refused(
+        request, form, heading=heading, back_url=then, back_label=back_label, hidden=hidden
+    )
+
+
+def _case_url(case: Case) -> str:
+    return reverse("cases:detail", args=[case.pk])
 
 
 def _case(request: HttpRequest, case_id: int, perm: Perm, audit: bool = False) -> Case:
@@ -137,20 +201,18 @@ def case_transition(request: HttpRequest, case_id: int) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     case = _case(request, case_id, Perm.CASE_MANAGE)
-    form = TransitionForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ValidationError(_("Choose a status."))
-        services.case_transition(
-            case=case,
-            actor=request.user,
-            to=form.cleaned_data["to"],
-            reason=form.cleaned_data["reason"],
-        )
-        messages.success(request, _("The case status changed."))
-    except ValidationError as error:
-        _flash_errors(request, error)
-    return redirect("cases:detail", case_id=case.pk)
+    return _form_action(
+        request,
+        TransitionForm(request.POST),
+        act=lambda data: services.case_transition(
+            case=case, actor=request.user, to=data["to"], reason=data["reason"]
+        ),
+        done=_("The case status changed."),
+        heading=_("Change the status of case %(ref)s") % {"ref": case.reference},
+        rename={"status": "to"},
+        then=_case_url(case),
+        back_label=_("Back to the case"),
+    )
 
 
 @require_POST
@@ -158,20 +220,17 @@ def case_share(request: HttpRequest, case_id: int) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     case = _case(request, case_id, Perm.SHARE)
-    form = ShareForm(request.POST, exclude_office_id=case.lead_office_id)
-    try:
-        if not form.is_valid():
-            raise ValidationError(_("Choose an office and write the need-to-know reason."))
-        services.case_share(
-            case=case,
-            office_id=form.cleaned_data["office"].pk,
-            actor=request.user,
-            reason=form.cleaned_data["reason"],
-        )
-        messages.success(request, _("The case was shared; the disclosure is recorded."))
-    except ValidationError as error:
-        _flash_errors(request, error)
-    return redirect("cases:detail", case_id=case.pk)
+    return _form_action(
+        request,
+        ShareForm(request.POST, exclude_office_id=case.lead_office_id),
+        act=lambda data: services.case_share(
+            case=case, office_id=data["office"].pk, actor=request.user, reason=data["reason"]
+        ),
+        done=_("The case was shared; the disclosure is recorded."),
+        heading=_("Share case %(ref)s with another office") % {"ref": case.reference},
+        then=_case_url(case),
+        back_label=_("Back to the case"),
+    )
 
 
 @require_POST
@@ -179,15 +238,15 @@ def case_task_add(request: HttpRequest, case_id: int) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     case = _case(request, case_id, Perm.CASE_MANAGE)
-    form = TaskForm(request.POST, office_id=case.lead_office_id)
-    try:
-        if not form.is_valid():
-            raise ValidationError(_("Give the task, its owner and a due date."))
-        services.case_task_add(case=case, actor=request.user, **form.cleaned_data)
-        messages.success(request, _("Task added."))
-    except ValidationError as error:
-        _flash_errors(request, error)
-    return redirect("cases:detail", case_id=case.pk)
+    return _form_action(
+        request,
+        TaskForm(request.POST, office_id=case.lead_office_id),
+        act=lambda data: services.case_task_add(case=case, actor=request.user, **data),
+        done=_("Task added."),
+        heading=_("Add a task to case %(ref)s") % {"ref": case.reference},
+        then=_case_url(case),
+        back_label=_("Back to the case"),
+    )
 
 
 @require_POST
@@ -196,17 +255,17 @@ def case_assign(request: HttpRequest, case_id: int) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     case = _case(request, case_id, Perm.CASE_MANAGE)
-    form = AssignForm(request.POST, office_id=case.lead_office_id)
-    try:
-        if not form.is_valid():
-            raise ValidationError(_("Choose an investigator in the lead office."))
-        services.case_assign(
-            case=case, actor=request.user, investigator=form.cleaned_data["investigator"]
-        )
-        messages.success(request, _("Investigator assigned."))
-    except ValidationError as error:
-        _flash_errors(request, error)
-    return redirect("cases:detail", case_id=case.pk)
+    return _form_action(
+        request,
+        AssignForm(request.POST, office_id=case.lead_office_id),
+        act=lambda data: services.case_assign(
+            case=case, actor=request.user, investigator=data["investigator"]
+        ),
+        done=_("Investigator assigned."),
+        heading=_("Assign the investigator of case %(ref)s") % {"ref": case.reference},
+        then=_case_url(case),
+        back_label=_("Back to the case"),
+    )
 
 
 def case_chart(request: HttpRequest, case_id: int) -> HttpResponse:
@@ -231,20 +290,20 @@ def incident_share(request: HttpRequest, incident_id: int) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     incident = _incident_for_share(request, incident_id, Perm.SHARE)
-    form = ShareForm(request.POST, exclude_office_id=incident.office_id)
-    try:
-        if not form.is_valid():
-            raise ValidationError(_("Choose an office and write the need-to-know reason."))
-        services.incident_share(
+    return _form_action(
+        request,
+        ShareForm(request.POST, exclude_office_id=incident.office_id),
+        act=lambda data: services.incident_share(
             incident_id=incident.pk,
-            office_id=form.cleaned_data["office"].pk,
+            office_id=data["office"].pk,
             actor=request.user,
-            reason=form.cleaned_data["reason"],
-        )
-        messages.success(request, _("The incident was shared; the disclosure is recorded."))
-    except ValidationError as error:
-        _flash_errors(request, error)
-    return redirect("incidents:detail", incident_id=incident.pk)
+            reason=data["reason"],
+        ),
+        done=_("The incident was shared; the disclosure is recorded."),
+        then=reverse("incidents:detail", args=[incident.pk]),
+        heading=_("Share incident %(ref)s with another office") % {"ref": incident.reference},
+        back_label=_("Back to the incident"),
+    )
 
 
 @require_POST
@@ -252,17 +311,27 @@ def incident_identifier(request: HttpRequest, incident_id: int) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     incident = _incident_for_share(request, incident_id, Perm.CASE_MANAGE)
-    form = IdentifierForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ValidationError(_("Choose the kind and enter the value."))
-        services.incident_identifier_add(
-            incident_id=incident.pk, actor=request.user, **form.cleaned_data
-        )
-        messages.success(request, _("Identifier recorded."))
-    except ValidationError as error:
-        _flash_errors(request, error)
+    # Recorded from a case page: done or refused, the way back is to that case.
     back = request.POST.get("case_id", "")
     if back.isdigit():
-        return redirect("cases:detail", case_id=int(back))
-    return redirect("incidents:detail", incident_id=incident.pk)
+        then, back_label = reverse("cases:detail", args=[int(back)]), _("Back to the case")
+        hidden = {"case_id": back}
+    else:
+        then, back_label = (
+            reverse("incidents:detail", args=[incident.pk]),
+            _("Back to the incident"),
+        )
+        hidden = {}
+    return _form_action(
+        request,
+        IdentifierForm(request.POST),
+        act=lambda data: services.incident_identifier_add(
+            incident_id=incident.pk, actor=request.user, **data
+        ),
+        done=_("Identifier recorded."),
+        then=then,
+        heading=_("Record an identifier reported in incident %(ref)s")
+        % {"ref": incident.reference},
+        back_label=back_label,
+        hidden=hidden,
+    )

@@ -66,29 +66,29 @@ ROUTES = [
     Route("cases:new", page(Perm.CASE_MANAGE)),
     Route("cases:detail", office_record(Perm.CASE_VIEW), kwargs=_case_kwargs),
     Route("cases:chart", office_record(Perm.CASE_VIEW), kwargs=_case_kwargs),
-    # Empty forms are refused with a message and a redirect back to the case.
+    # Empty forms are refused: the form comes back with its errors (422), nothing is lost.
     Route(
         "cases:transition",
-        office_record(Perm.CASE_MANAGE, ok=302),
+        office_record(Perm.CASE_MANAGE, ok=422),
         method="POST",
         kwargs=_case_kwargs,
     ),
-    Route("cases:share", office_record(Perm.SHARE, ok=302), method="POST", kwargs=_case_kwargs),
+    Route("cases:share", office_record(Perm.SHARE, ok=422), method="POST", kwargs=_case_kwargs),
     Route(
         "cases:task_add",
-        office_record(Perm.CASE_MANAGE, ok=302),
+        office_record(Perm.CASE_MANAGE, ok=422),
         method="POST",
         kwargs=_case_kwargs,
     ),
     Route(
         "cases:incident_share",
-        office_record(Perm.SHARE, ok=302),
+        office_record(Perm.SHARE, ok=422),
         method="POST",
         kwargs=_incident_kwargs,
     ),
     Route(
         "cases:incident_identifier",
-        office_record(Perm.CASE_MANAGE, ok=302),
+        office_record(Perm.CASE_MANAGE, ok=422),
         method="POST",
         kwargs=_incident_kwargs,
     ),
@@ -164,11 +164,11 @@ ROUTES = [
         data=lambda w: {"kind": "phone", "value": "555-010-0188"},
         api=True,
     ),
-    # Assign the investigator: an empty form flashes its error and redirects; the API names an
+    # Assign the investigator: an empty form comes back with its error (422); the API names an
     # analyst of the lead office (office A).
     Route(
         "cases:assign",
-        office_record(Perm.CASE_MANAGE, ok=302),
+        office_record(Perm.CASE_MANAGE, ok=422),
         method="POST",
         kwargs=_case_kwargs,
     ),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
@@ -35,9 +36,19 @@ class User(AbstractUser):
         FieldOffice, on_delete=models.PROTECT, null=True, blank=True, related_name="users"
     )
     synthetic = models.BooleanField(default=False, help_text=_("Demo or test account."))
+    # The language of every page after sign-in and of every e-mail and notice sent to the user.
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
 
     class Meta:
         ordering = ["username"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(language__in=[code for code, _name in settings.LANGUAGES]),
+                name="user_language_served",
+            )
+        ]
 
     @property
     def role_set(self) -> frozenset[str]:

@@ -7,6 +7,7 @@ import hmac
 import secrets
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -108,6 +109,21 @@ def role_revoke(*, user: User, role: str, actor: User, reason: str) -> None:
     RoleGrant.objects.filter(user=user, role=role).delete()
     user.__dict__.pop("_role_cache", None)
     audit_record(actor=actor, verb="role.revoke", target=user, reason=reason, data={"role": role})
+
+
+@transaction.atomic
+def user_language_set(*, user: User, language: str) -> User:
+    """Keep the language the user reads Custos in (pages, e-mails and notices)."""
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError({"language": f"Custos is not offered in {language!r}."})
+    # Lock the row: two switches at once must leave the audit trail ending in the stored value.
+    locked = User.objects.select_for_update().only("pk", "language").get(pk=user.pk)
+    if locked.language != language:
+        locked.language = language
+        locked.save(update_fields=["language"])
+        audit_record(actor=user, verb="user.language", target=user, data={"language": language})
+    user.language = language
+    return user
 
 
 def _hash_secret(secret: str) -> str:

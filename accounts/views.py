@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import segno
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views import i18n
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -18,13 +22,60 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts import services
 from accounts.forms import CodeForm, TokenForm
 from accounts.models import ApiToken
-from accounts.permissions import Perm, require
+from accounts.permissions import Perm, mfa_required, require
 from accounts.roles import Role
+
+
+def _set_language_cookie(response: HttpResponse, language: str) -> None:
+    # The same cookie Django's language switch sets, so LocaleMiddleware reads it on every page.
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
 
 
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
+        """Sign in, then show Custos in the language kept on the account."""
+        response = super().form_valid(form)
+        language = form.get_user().language
+        translation.activate(language)
+        _set_language_cookie(response, language)
+        return response
+
+
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Switch the page language (Django's view); a signed-in user's choice is kept on the account.
+
+    A user still owing a second factor switches the page only: the account changes once they
+    are fully signed in.
+    """
+    response = i18n.set_language(request)
+    user = request.user
+    if (
+        request.method == "POST"
+        and user.is_authenticated
+        # is_verified() is added to the user by django_otp's OTPMiddleware.
+        and not (mfa_required(user) and not user.is_verified())  # type: ignore[attr-defined]
+    ):
+        try:
+            # "es-mx" is kept as "es": the account holds a language Custos serves.
+            language = translation.get_supported_language_variant(
+                request.POST.get("language") or ""
+            )
+        except LookupError:
+            return response
+        services.user_language_set(user=user, language=language)
+    return response
 
 
 class LogoutView(auth_views.LogoutView):

@@ -4,8 +4,8 @@ import importlib.util
 
 from django.conf import settings
 from django.urls import include, path
-from django.views.i18n import set_language
 
+from accounts.views import set_language
 from custos.api import api
 
 urlpatterns = [

@@ -11,6 +11,8 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.roles import Role
@@ -44,11 +46,22 @@ def notify_victims(*, incident_id: int) -> int:
     )
     sent = 0
     for user in recipients_for(incident):
+        # Each recipient reads the notice and the e-mail in the language kept on their account.
+        with translation.override(user.language):
+            notice_text = _("Incident %(reference)s names you or your officer.") % {
+                "reference": incident.reference
+            }
+            subject = _("Custos: incident %(reference)s") % {"reference": incident.reference}
+            body = (
+                _("An incident has been reported that names you or an officer you supervise.")
+                + "\n\n"
+                + _("Sign in to read it:")
+                + f"\n{link}\n\n"
+                + _("This message intentionally carries no details.")
+            )
         with transaction.atomic():
             _notice, created = Notice.objects.get_or_create(
-                user=user,
-                incident=incident,
-                defaults={"message": f"Incident {incident.reference} names you or your officer."},
+                user=user, incident=incident, defaults={"message": notice_text}
             )
             if not created:
                 continue
@@ -62,14 +75,7 @@ def notify_victims(*, incident_id: int) -> int:
         if user.email:
             try:
                 send_mail(
-                    subject=f"Custos: incident {incident.reference}",
-                    message=(
-                        "An incident has been reported that names you or an officer you "
-                        "supervise.\n\nSign in to read it:\n"
-                        f"{link}\n\nThis message intentionally carries no details."
-                    ),
-                    from_email=None,
-                    recipient_list=[user.email],
+                    subject=subject, message=body, from_email=None, recipient_list=[user.email]
                 )
                 sent += 1
             except OSError:

@@ -14,7 +14,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import User
 from accounts.permissions import Perm, check, has_perm
@@ -61,32 +63,62 @@ def _alert_recipients(alert: ExposureAlert) -> list[User]:
     return list(recipients.values())
 
 
+# The identifier types an alert names, in the recipient's words (codes from the scanner).
+IDENTIFIER_TYPE_WORDS = {
+    "address": pgettext_lazy("identifier type", "address"),
+    "phone": pgettext_lazy("identifier type", "phone"),
+    "email": pgettext_lazy("identifier type", "email"),
+    "ssn": pgettext_lazy("identifier type", "Social Security number"),
+    "plate": pgettext_lazy("identifier type", "plate"),
+    "street": pgettext_lazy("identifier type", "street"),
+    "relative": pgettext_lazy("identifier type", "relative"),
+    "name": pgettext_lazy("identifier type", "name"),
+}
+
+
+def _source_words(alert: ExposureAlert) -> str:
+    """Name the source in the active language where Custos wrote its label, else as stored."""
+    if alert.source_type == ExposureAlert.SourceType.EVIDENCE:
+        return _("evidence item %(number)s") % {"number": alert.source_key}
+    return alert.source_label
+
+
 def _send_alert_email(alert_id: int, recipient_id: int) -> None:
     """Email one recipient about an alert: the source and identifier types, never the values."""
     alert = ExposureAlert.objects.select_related("person").get(pk=alert_id)
     recipient = User.objects.get(pk=recipient_id)
     if not recipient.email:
         return
-    types = ", ".join(alert.identifier_types)
-    restricted = "yes" if alert.restricted else "no"
-    about = (
-        "your personal information"
-        if alert.person.user_id == recipient.pk
-        else f"personal information of roster entry {alert.person.roster_id}"
-    )
     link = settings.CUSTOS_BASE_URL.rstrip("/") + reverse("exposure:alert", args=[alert.pk])
-    body = (
-        f"Custos found {about} in {alert.source_label}.\n\n"
-        f"Identifier types found: {types}.\n"
-        f"Restricted personal information (18 U.S.C. 119): {restricted}.\n\n"
-        f"Details (sign-in required): {link}\n"
-    )
-    send_mail(
-        subject=f"Custos exposure alert {alert.pk}",
-        message=body,
-        from_email=None,
-        recipient_list=[recipient.email],
-    )
+    # In the recipient's language, not the language of whoever (or whatever) ran the scan.
+    with translation.override(recipient.language):
+        words = {
+            "source": _source_words(alert),
+            "roster_id": alert.person.roster_id,
+            "types": ", ".join(
+                str(IDENTIFIER_TYPE_WORDS.get(code, code)) for code in alert.identifier_types
+            ),
+            "restricted": _("yes") if alert.restricted else _("no"),
+            "link": link,
+        }
+        if alert.person.user_id == recipient.pk:
+            found = _("Custos found your personal information in %(source)s.")
+        else:
+            found = _(
+                "Custos found personal information of roster entry %(roster_id)s in %(source)s."
+            )
+        body = (
+            found % words
+            + "\n\n"
+            + _("Identifier types found: %(types)s.") % words
+            + "\n"
+            + _("Restricted personal information (18 U.S.C. 119): %(restricted)s.") % words
+            + "\n\n"
+            + _("Details (sign-in required): %(link)s") % words
+            + "\n"
+        )
+        subject = _("Custos exposure alert %(number)s") % {"number": alert.pk}
+    send_mail(subject=subject, message=body, from_email=None, recipient_list=[recipient.email])
 
 
 def _draft_incident(

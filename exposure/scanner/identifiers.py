@@ -108,6 +108,7 @@ STREET_ONLY = re.compile(
 )
 
 _STOP_WORDS = frozenset({"on", "the", "at", "in", "of", "la", "el", "de", "del", "en", "and", "y"})
+_SPANISH_PARTICLES = frozenset({"de", "del", "la", "las", "los"})
 
 
 _WORD_CACHE_LIMIT = 200_000
@@ -115,13 +116,47 @@ _word_tokens_cache: dict[str, tuple[str, ...]] = {}
 _word_info_cache: dict[str, tuple[str, tuple[str, ...], str | None]] = {}
 
 
+# Numbered streets ("W 3rd St", "Fifth Avenue", "42nd Street"): the letters
+# view would keep only "rd" (a street type) or "th", so an ordinal word gets a
+# token of its own, the same for digits and spelled forms ("3rd" = "third").
+_ORDINAL = re.compile(r"([0-9oilsbz]{0,2}[0-9])(?:st|nd|rd|th|d)")
+_SPELLED_ORDINALS = {
+    word: str(number)
+    for number, word in enumerate(
+        [
+            "first",
+            "second",
+            "third",
+            "fourth",
+            "fifth",
+            "sixth",
+            "seventh",
+            "eighth",
+            "ninth",
+            "tenth",
+            "eleventh",
+            "twelfth",
+        ],
+        start=1,
+    )
+}
+
+
 def word_tokens(word: str) -> tuple[str, ...]:
-    """Return ``name_tokens`` of one word, memoised (address words recur)."""
+    """Return ``name_tokens`` of one address word, memoised (address words recur)."""
     found = _word_tokens_cache.get(word)
     if found is None:
         if len(_word_tokens_cache) >= _WORD_CACHE_LIMIT:
             _word_tokens_cache.clear()
-        found = _word_tokens_cache[word] = tuple(name_tokens(word))
+        bare = word.strip(".,'")
+        ordinal = _ORDINAL.fullmatch(bare)
+        if ordinal:
+            found = (f"#{int(fold_digits(ordinal.group(1)))}",)
+        elif bare in _SPELLED_ORDINALS:
+            found = (f"#{_SPELLED_ORDINALS[bare]}",)
+        else:
+            found = tuple(name_tokens(word))
+        _word_tokens_cache[word] = found
     return found
 
 
@@ -263,10 +298,13 @@ def iter_streets(
                     yield f"{core} {kind}", words[first][1], words[i][2]
         if word_key in _CANONICAL_ES_TYPES and i + 1 < len(words):
             kind = _type_of(word_key)
-            # "en la calle Hidalgo": the name is the one to three words after.
-            for length in range(1, min(3, len(words) - i - 1) + 1):
+            # "en la calle Hidalgo": the name is the one to three words after;
+            # "de", "del", "la" may join them ("calle Cinco de Mayo").
+            for length in range(1, min(4, len(words) - i - 1) + 1):
                 last = i + length
                 if words[last][0] in _STOP_WORDS:
+                    if length > 1 and words[last][0] in _SPANISH_PARTICLES:
+                        continue
                     break
                 core = _street_core_tokens(
                     token for item in tokens[i + 1 : last + 1] for token in item

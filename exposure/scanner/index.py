@@ -44,12 +44,12 @@ from .identifiers import address_key, email_key, phone_key
 from .kinds import Kind
 from .normalise import canonical_plate, fold, name_tokens
 from .roster import RosterPerson
-from .vocabulary import given_name_variants, public_given_names
+from .vocabulary import NAME_PARTICLES, given_name_variants, public_given_names
 
 DIGEST_BYTES = 16
 PREFIX_LENGTH = 3
 SHORT_PLATE_LENGTH = 5
-_MAGIC = b"CUSTOS-EXPOSURE-INDEX-2\n"
+_MAGIC = b"CUSTOS-EXPOSURE-INDEX-3\n"  # 3: ordinal streets, surname particles
 
 Entry = tuple[int, int]  # (person number, Kind)
 _ENTRY = struct.Struct("<IB")
@@ -226,12 +226,23 @@ def _family_options(middle: list[str], family: list[str]) -> set[str]:
     middle, family = name_tokens(" ".join(middle)), name_tokens(" ".join(family))
     options = {" ".join(family)}
     if len(family) > 1:
-        options.update(family)
+        # Each surname alone ("Garcia" of "Garcia Lopez"), but never a particle
+        # alone ("de" of "Villalpando de Jesus").
+        options.update(token for token in family if token not in NAME_PARTICLES)
     if middle and not family[1:]:
         # "Juan Garcia Lopez" without an explicit split: Garcia may be the
         # paternal surname used alone, or "Garcia Lopez" the whole family name.
-        options.add(middle[-1])
-        options.add(" ".join([middle[-1], *family]))
+        # Particles belong to the surname after them: "Villalpando de Jesus" is
+        # "Villalpando" and "de Jesus", never "de".
+        paternal = len(middle)
+        while paternal > 0 and middle[paternal - 1] in NAME_PARTICLES:
+            paternal -= 1
+        particles = middle[paternal:]
+        if particles:
+            options.add(" ".join([*particles, *family]))
+        if paternal:
+            options.add(middle[paternal - 1])
+            options.add(" ".join([middle[paternal - 1], *particles, *family]))
     return {option for option in options if option}
 
 

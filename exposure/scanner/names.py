@@ -19,6 +19,7 @@ from .candidates import Hit
 from .kinds import Kind
 from .normalise import CASED_LETTERS_TABLE as _CASED_LETTERS_TABLE
 from .normalise import NormalisedText, canonical_name_token
+from .vocabulary import NAME_PARTICLES
 
 _WORD = re.compile(rb"[a-z]{2,}")
 # A word of the case-keeping letters view that starts with a capital (or with a
@@ -172,11 +173,15 @@ def _written_as_name(original: str, start: int, end: int) -> bool:
     Names are capitalised ("Grace Long", "GRACE LONG"); prose such as "long
     frank talks" or "rose the rose" is not. OCR may turn a capital into a
     digit ("8rown"), which is allowed; a number ("11") is not a name word.
+    Surname particles keep their lower case inside a name ("Reina del Valle",
+    "Ana de la Cruz", "Pieter van Dijk"), never as its first or last word.
     """
-    for match in _ORIGINAL_WORD.finditer(original, start, end):
-        word = match.group()
+    words = [match.group() for match in _ORIGINAL_WORD.finditer(original, start, end)]
+    for position, word in enumerate(words):
         if len(word) == 1:
             continue  # an initial
+        if 0 < position < len(words) - 1 and word in NAME_PARTICLES:
+            continue
         letters = sum(char.isalpha() for char in word)
         if letters < len(word) - 1 or not (word[0].isupper() or word[0].isdigit()):
             return False

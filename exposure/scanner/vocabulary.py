@@ -12,6 +12,28 @@ import csv
 import functools
 from importlib import resources
 
+# Surname particles: written in lower case inside a name ("Reina del Valle",
+# "Ana de la Cruz", "Pieter van Dijk"); never a surname on their own.
+NAME_PARTICLES = frozenset(
+    {
+        "de",
+        "del",
+        "la",
+        "las",
+        "los",
+        "da",
+        "das",
+        "do",
+        "dos",
+        "di",
+        "van",
+        "von",
+        "der",
+        "den",
+        "le",
+    }
+)
+
 # Spanish hypocorisms (formal name -> familiar forms). The `nicknames` package
 # has no Spanish pairs (research note A4); flyers in Spanish use these forms.
 SPANISH_HYPOCORISMS: dict[str, tuple[str, ...]] = {

@@ -52,7 +52,7 @@ class Hit:
 ) = range(10)
 
 _PC = "[0-9oilsbz|]"
-_SEP = "[ .\\-]{0,3}"
+_SEP = "[ ./\\-]{0,3}"  # "555-201-3344", "555.201.3344", "555/201-3344"
 _TYPES = TYPE_ALTERNATION
 _ES_TYPES = ES_TYPE_ALTERNATION
 

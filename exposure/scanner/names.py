@@ -165,6 +165,7 @@ class NameFinder:
 
 
 _ORIGINAL_WORD = re.compile(r"[^\W_]+")
+_OCR_LETTER_DIGITS = frozenset("0158")  # read as o, l, s, b in the letters view
 
 
 def _written_as_name(original: str, start: int, end: int) -> bool:
@@ -182,8 +183,13 @@ def _written_as_name(original: str, start: int, end: int) -> bool:
             continue  # an initial
         if 0 < position < len(words) - 1 and word in NAME_PARTICLES:
             continue
+        if not (word[0].isupper() or word[0] in _OCR_LETTER_DIGITS):
+            return False
+        # OCR may read letters as digits ("Hartwe11", "8rown"): at most one
+        # other character, and at least as many letters as look-alike digits.
         letters = sum(char.isalpha() for char in word)
-        if letters < len(word) - 1 or not (word[0].isupper() or word[0].isdigit()):
+        look_alikes = sum(char in _OCR_LETTER_DIGITS for char in word)
+        if letters + look_alikes < len(word) - 1 or look_alikes > letters:
             return False
     return True
 

@@ -1,4 +1,4 @@
-"""Scanner recall on numbered streets and on names and streets with particles.
+"""Scanner recall on numbered streets, names and streets with particles, and OCR digits.
 
 SYNTHETIC TEST DATA: every name, address, phone and plate below is invented;
 phone numbers use the reserved 555-01xx range.
@@ -27,6 +27,12 @@ ROSTER = [
         id="O4",
         full_name="Reina Olvera del Valle",
         relatives=(Relative("Espartaco Olvera", "son"),),
+    ),
+    RosterPerson(
+        id="O6",
+        full_name="Winslow Hartwell",
+        phones=("(555) 010-0143",),
+        relatives=(Relative("Rosalind Hartwell", "spouse"),),
     ),
     RosterPerson(
         id="O5",
@@ -86,3 +92,14 @@ def test_a_particle_is_never_a_surname_on_its_own(scanner: Scanner) -> None:
     assert [mention.person for mention in result.mentions] == []
     full = scanner.scan("Asunta A. de Jesus hangs out with Alberto (son).")
     assert [exposure.person for exposure in full.exposures] == ["O5"]
+
+
+def test_two_ocr_digits_in_a_surname_still_read_as_a_name(scanner: Scanner) -> None:
+    # "ll" read as "11" is a classic OCR error; "1111" is still no name word.
+    text = "Winslow Hartwe11 and his wife Rosalind were seen."
+    assert exposed(scanner, text) == {"O6": ["relative", "name"]}
+    assert exposed(scanner, "Winslow 1111 and his wife Rosalind were seen.") == {}
+
+
+def test_phone_with_a_slash_after_the_area_code(scanner: Scanner) -> None:
+    assert exposed(scanner, "Tel 555/010-0143") == {"O6": ["phone"]}

@@ -121,7 +121,7 @@ def item_detail(request: HttpRequest, item_id: int) -> HttpResponse:
     can_act = has_perm(request.user, Perm.EVIDENCE_ADD) and not disposed
     return render(
         request,
-        "evidence/item.html",
+        "evidence/detail.html",
         {
             "item": item,
             "custody": item.custody.select_related("to_user").order_by("sequence"),

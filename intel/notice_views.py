@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -37,9 +37,8 @@ def notices(request: HttpRequest) -> HttpResponse:
 @login_required
 def subject_correct(request: HttpRequest, subject_id: int) -> HttpResponse:
     """Show the subject's correctable facts (GET) and correct them (POST); errors keep the input."""
-    subject = selectors.subjects_visible_to(request.user).filter(pk=subject_id).first()
-    if subject is None:
-        raise Http404("No such subject.")  # another office: as if it did not exist
+    # Another office, or a restricted subject the user may not open: as if it did not exist.
+    subject = selectors.subject_in_scope(subject_id=subject_id, user=request.user)
     if not has_perm(request.user, Perm.SUBJECT_VALIDATE):
         raise PermissionDenied
     if request.method == "POST":

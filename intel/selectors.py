@@ -10,7 +10,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from accounts.permissions import Perm, check, office_q, reads_all_offices
+from accounts.permissions import Perm, check, has_perm, office_q, reads_all_offices
 from audit.services import audit_record
 from intel import identifiers as ids
 from intel.models import (
@@ -62,12 +62,64 @@ def subjects_listed_to(user: Any) -> QuerySet[Subject]:
     ).exclude(status=Subject.Status.EXPIRED)
 
 
-def subject_get_for_user(*, subject_id: Any, user: Any, audit: bool = True) -> Subject:
-    """Return one subject the user may see (Http404 otherwise); every read is audited."""
+# How far ahead the review queue looks for subjects due for review (28 CFR 23.20(h)).
+REVIEW_WINDOW = timedelta(days=90)
+
+
+def _restricted_workflow_q(user: Any) -> Q:
+    """The restricted subjects of the user's office that the user's review or purge step needs.
+
+    28 CFR 23.20(c): an RS approver reads a proposed subject to confirm reasonable suspicion;
+    23.20(h): a validator reads one due for review, a purge approver one expired or awaiting the
+    second purge approval. Nothing else of a restricted subject is theirs (C-10).
+    """
+    if user.office_id is None:
+        return Q(pk__in=[])
+    steps = Q(pk__in=[])
+    if has_perm(user, Perm.SUBJECT_APPROVE):
+        steps |= Q(status=Subject.Status.PROPOSED)
+    if has_perm(user, Perm.SUBJECT_VALIDATE):
+        steps |= Q(status=Subject.Status.ACTIVE, review_due__lte=timezone.now() + REVIEW_WINDOW)
+    if has_perm(user, Perm.PURGE_APPROVE):
+        steps |= Q(status=Subject.Status.EXPIRED) | Q(
+            pk__in=PurgeRequest.objects.filter(
+                status=PurgeRequest.Status.AWAITING_SECOND, subject__isnull=False
+            ).values("subject_id")
+        )
+    return Q(office_id=user.office_id) & steps
+
+
+def subjects_openable_by(user: Any) -> QuerySet[Subject]:
+    """Subjects a user may open by number: the subject page, its API and the actions on it.
+
+    Within the subjects the user may see, a restricted subject opens only for its control
+    official, the read-only oversight roles, and the office's review and purge workflow while the
+    subject waits on that user's step; anyone else gets "not found" (28 CFR 23.20(e), C-10).
+    """
+    subjects = subjects_visible_to(user)
+    if reads_all_offices(user):
+        return subjects
+    return subjects.exclude(
+        Q(sensitivity=Sensitivity.RESTRICTED)
+        & ~Q(control_official_id=user.pk)
+        & ~_restricted_workflow_q(user)
+    )
+
+
+def subject_in_scope(*, subject_id: Any, user: Any) -> Subject:
+    """Return a subject the user may open by number, unaudited (Http404 otherwise).
+
+    For pages and services that act on a subject and audit their own action.
+    """
     try:
-        subject = subjects_visible_to(user).get(pk=subject_id)
+        return subjects_openable_by(user).get(pk=subject_id)
     except (Subject.DoesNotExist, ValueError, TypeError):
         raise Http404("No such subject.") from None
+
+
+def subject_get_for_user(*, subject_id: Any, user: Any, audit: bool = True) -> Subject:
+    """Return one subject the user may open (Http404 otherwise); every read is audited."""
+    subject = subject_in_scope(subject_id=subject_id, user=user)
     # Found first, then the capability: another office gets 404 whatever its roles.
     check(user, Perm.SUBJECT_VIEW)
     if audit:
@@ -152,10 +204,14 @@ def subject_search(*, user: Any, query: str) -> list[Subject]:
 
 
 def links_for_user(user: Any) -> QuerySet[LinkProposal]:
-    """Link proposals whose both sides the user may see."""
+    """Link proposals whose both sides the user may be shown.
+
+    A proposal on a restricted subject (either side) is shown only to its control official and
+    the oversight roles, as in the subject list (28 CFR 23.20(e), C-10).
+    """
     from incidents.selectors import incidents_visible_to
 
-    subjects = subjects_visible_to(user).values("pk")
+    subjects = subjects_listed_to(user).values("pk")
     incidents = incidents_visible_to(user).values("pk")
     return LinkProposal.objects.filter(
         Q(subject__in=subjects) & (Q(incident__in=incidents) | Q(other_subject__in=subjects))
@@ -176,11 +232,14 @@ def review_queue(*, user: Any, now: Any = None) -> dict[str, Any]:
     check(user, Perm.SUBJECT_VIEW)
     now = now or timezone.now()
     scope = office_q(user)
+    # A restricted subject is queued only to who may open it: its control official, oversight,
+    # and the validator or purge approver whose step it waits on (C-10).
+    openable = subjects_openable_by(user)
     return {
-        "due": Subject.objects.filter(
-            scope, status=Subject.Status.ACTIVE, review_due__lte=now + timedelta(days=90)
+        "due": openable.filter(
+            scope, status=Subject.Status.ACTIVE, review_due__lte=now + REVIEW_WINDOW
         ).order_by("review_due"),
-        "expired": Subject.objects.filter(scope, status=Subject.Status.EXPIRED),
+        "expired": openable.filter(scope, status=Subject.Status.EXPIRED),
         "purges": PurgeRequest.objects.filter(
             scope, status=PurgeRequest.Status.AWAITING_SECOND
         ).select_related("first_approver"),

@@ -83,10 +83,9 @@ def _subject_back(subject: Subject) -> dict[str, str]:
 
 
 def _subject(request: HttpRequest, subject_id: int, perm: Perm) -> Subject:
-    """Find first (404 for another office), then check the capability (403)."""
-    subject = selectors.subjects_visible_to(request.user).filter(pk=subject_id).first()
-    if subject is None:
-        raise Http404("No such subject.")
+    """Find first (404 for another office or a restricted subject not the user's), then check
+    the capability (403)."""
+    subject = selectors.subject_in_scope(subject_id=subject_id, user=request.user)
     if not has_perm(request.user, perm):
         raise PermissionDenied
     return subject
@@ -172,9 +171,9 @@ def subject_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def subject_detail(request: HttpRequest, subject_id: int) -> HttpResponse:
-    subject = _subject(request, subject_id, Perm.SUBJECT_VIEW)
-    # 28 CFR 23.20(g): every read of a subject is audited.
-    selectors.subject_get_for_user(subject_id=subject.pk, user=request.user)
+    # One lookup: not found (404, unaudited), then the capability (403), then the audited read
+    # (28 CFR 23.20(g)); a restricted subject opens only as C-10 allows (subjects_openable_by).
+    subject = selectors.subject_get_for_user(subject_id=subject_id, user=request.user)
     same_office = request.user.office_id == subject.office_id
     return render(
         request,

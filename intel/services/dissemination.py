@@ -109,9 +109,16 @@ def agency_register(
 
 
 def _releasable_subject(subject_id: int, actor: Any) -> Subject:
-    from intel.selectors import subject_get_for_user
+    from django.http import Http404
 
-    subject = subject_get_for_user(subject_id=subject_id, user=actor, audit=False)
+    from intel.selectors import subjects_visible_to
+
+    # The office scope, not the C-10 page scope: the pages and the API answer 404 first, and
+    # here a restricted subject in the actor's office is refused by name below (403).
+    try:
+        subject = subjects_visible_to(actor).get(pk=subject_id)
+    except (Subject.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such subject.") from None
     # Lock the row: a release serialises with a correction or purge of the same subject, so a
     # recipient either gets the corrected record or is in the accounting the notices are drawn
     # from (28 CFR 23.20(h), C-09), never neither.

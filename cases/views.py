@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
-from django import forms
-from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -19,79 +14,8 @@ from accounts.permissions import Perm, has_perm, require
 from cases import selectors, services
 from cases.forms import AssignForm, CaseForm, IdentifierForm, ShareForm, TaskForm, TransitionForm
 from cases.models import Case
+from common.formpage import errors_to_form, form_action
 from evidence.forms import ExportForm
-
-
-def _errors_to_form(
-    form: Any, error: ValidationError, rename: dict[str, str] | None = None
-) -> None:
-    """Put a service's refusal on the form: on its field when it names one, else on the form.
-
-    `rename` maps a service's key to the form field it concerns (a case's "status" is the "to"
-    field of the transition form).
-    """
-    if hasattr(error, "error_dict"):
-        for key, errors in error.message_dict.items():
-            field = (rename or {}).get(key, key)
-            for message in errors:
-                form.add_error(field if field in form.fields else None, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
-
-
-def _refused(
-    request: HttpRequest,
-    form: forms.Form,
-    *,
-    heading: str,
-    back_url: str,
-    back_label: str,
-    hidden: dict[str, str] | None = None,
-) -> HttpResponse:
-    """Show the form again with its errors and everything typed (422), never a bare redirect."""
-    return render(
-        request,
-        "cases/form_page.html",
-        {
-            "form": form,
-            "heading": heading,
-            "back_url": back_url,
-            "back_label": back_label,
-            "hidden": hidden or {},
-        },
-        status=422,
-    )
-
-
-def _form_action(
-    request: HttpRequest,
-    form: forms.Form,
-    *,
-    act: Callable[[dict[str, Any]], object],
-    done: str,
-    then: str,
-    heading: str,
-    back_label: str,
-    rename: dict[str, str] | None = None,
-    hidden: dict[str, str] | None = None,
-) -> HttpResponse:
-    """Run one form-backed action: done, back to `then` with a message; refused, the form (422).
-
-    Bad input and the service's refusals (the reason it gives) are listed with the form, and what
-    the user typed stays in it, so a refused submit loses nothing.
-    """
-    if form.is_valid():
-        try:
-            act(form.cleaned_data)
-        except ValidationError as error:
-            _errors_to_form(form, error, rename)
-        else:
-            messages.success(request, done)
-            return redirect(then)
-    return _refused(
-        request, form, heading=heading, back_url=then, back_label=back_label, hidden=hidden
-    )
 
 
 def _case_url(case: Case) -> str:
@@ -156,7 +80,7 @@ def case_new(request: HttpRequest) -> HttpResponse:
                     incident_ids=[found[r] for r in refs],
                 )
             except ValidationError as error:
-                _errors_to_form(form, error)
+                errors_to_form(form, error)
             else:
                 return redirect("cases:detail", case_id=case.pk)
     return render(request, "cases/new.html", {"form": form})
@@ -201,7 +125,7 @@ def case_transition(request: HttpRequest, case_id: int) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     case = _case(request, case_id, Perm.CASE_MANAGE)
-    return _form_action(
+    return form_action(
         request,
         TransitionForm(request.POST),
         act=lambda data: services.case_transition(
@@ -220,7 +144,7 @@ def case_share(request: HttpRequest, case_id: int) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     case = _case(request, case_id, Perm.SHARE)
-    return _form_action(
+    return form_action(
         request,
         ShareForm(request.POST, exclude_office_id=case.lead_office_id),
         act=lambda data: services.case_share(
@@ -238,7 +162,7 @@ def case_task_add(request: HttpRequest, case_id: int) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     case = _case(request, case_id, Perm.CASE_MANAGE)
-    return _form_action(
+    return form_action(
         request,
         TaskForm(request.POST, office_id=case.lead_office_id),
         act=lambda data: services.case_task_add(case=case, actor=request.user, **data),
@@ -255,7 +179,7 @@ def case_assign(request: HttpRequest, case_id: int) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     case = _case(request, case_id, Perm.CASE_MANAGE)
-    return _form_action(
+    return form_action(
         request,
         AssignForm(request.POST, office_id=case.lead_office_id),
         act=lambda data: services.case_assign(
@@ -290,7 +214,7 @@ def incident_share(request: HttpRequest, incident_id: int) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     incident = _incident_for_share(request, incident_id, Perm.SHARE)
-    return _form_action(
+    return form_action(
         request,
         ShareForm(request.POST, exclude_office_id=incident.office_id),
         act=lambda data: services.incident_share(
@@ -322,7 +246,7 @@ def incident_identifier(request: HttpRequest, incident_id: int) -> HttpResponse:
             _("Back to the incident"),
         )
         hidden = {}
-    return _form_action(
+    return form_action(
         request,
         IdentifierForm(request.POST),
         act=lambda data: services.incident_identifier_add(

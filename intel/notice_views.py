@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from accounts.permissions import Perm, has_perm
 from audit.services import audit_record
+from common.formpage import errors_to_form
 from intel import selectors, services
 from intel.forms import CorrectForm
 
@@ -52,7 +53,7 @@ def subject_correct(request: HttpRequest, subject_id: int) -> HttpResponse:
                     reason=form.cleaned_data["reason"],
                 )
             except ValidationError as error:
-                _attach(form, error)
+                errors_to_form(form, error)
             else:
                 messages.success(request, _("Corrected; every past recipient is being advised."))
                 return redirect("intel:subject", subject_id=subject.pk)
@@ -65,11 +66,3 @@ def subject_correct(request: HttpRequest, subject_id: int) -> HttpResponse:
         audit_record(actor=request.user, verb="subject.view", target=subject)
         status = 200
     return render(request, "intel/correct.html", {"subject": subject, "form": form}, status=status)
-
-
-def _attach(form: CorrectForm, error: ValidationError) -> None:
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for name, errors in error.message_dict.items():
-        form.add_error(name if name in form.fields else None, errors)

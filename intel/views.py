@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from typing import Any, TypedDict
 
 from django import forms
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -16,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import Perm, has_perm, office_q, require
+from common.formpage import errors_to_form, form_action, refused_form
 from intel import selectors, services
 from intel.forms import (
     ApproveForm,
@@ -28,54 +27,12 @@ from intel.forms import (
 from intel.models import PurgeRequest, Subject
 
 
-def _attach(form: forms.Form, error: ValidationError) -> None:
-    """Put a service's refusal on the form: on its field when it names one, else on the form."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for name, errors in error.message_dict.items():
-        form.add_error(name if name in form.fields else None, errors)
+class _Back(TypedDict):
+    then: str
+    back_label: str
 
 
-def _refused(
-    request: HttpRequest, form: forms.Form, *, heading: str, back_url: str, back_label: str
-) -> HttpResponse:
-    """Show the form again with its errors and everything typed (422), never a bare redirect."""
-    return render(
-        request,
-        "intel/form_page.html",
-        {"form": form, "heading": heading, "back_url": back_url, "back_label": back_label},
-        status=422,
-    )
-
-
-def _form_action(
-    request: HttpRequest,
-    form: forms.Form,
-    *,
-    act: Callable[[dict[str, Any]], object],
-    done: str,
-    then: str,
-    heading: str,
-    back_label: str,
-) -> HttpResponse:
-    """Run one form-backed decision: done, back to `then`; refused, the form again (422).
-
-    Bad input and the service's refusals (the reason it gives) are listed with the form, and the
-    reason the user typed stays in it, so a refused decision loses nothing.
-    """
-    if form.is_valid():
-        try:
-            act(form.cleaned_data)
-        except ValidationError as error:
-            _attach(form, error)
-        else:
-            messages.success(request, done)
-            return redirect(then)
-    return _refused(request, form, heading=heading, back_url=then, back_label=back_label)
-
-
-def _subject_back(subject: Subject) -> dict[str, str]:
+def _subject_back(subject: Subject) -> _Back:
     return {
         "then": reverse("intel:subject", args=[subject.pk]),
         "back_label": _("Back to the subject"),
@@ -217,7 +174,7 @@ def subject_approve(request: HttpRequest, subject_id: int) -> HttpResponse:
                 lawfully_obtained=data["lawfully_obtained"],
             )
 
-    return _form_action(
+    return form_action(
         request,
         ApproveForm(request.POST),
         act=decide,
@@ -231,7 +188,7 @@ def subject_approve(request: HttpRequest, subject_id: int) -> HttpResponse:
 @login_required
 def subject_validate(request: HttpRequest, subject_id: int) -> HttpResponse:
     subject = _subject(request, subject_id, Perm.SUBJECT_VALIDATE)
-    return _form_action(
+    return form_action(
         request,
         ValidateForm(request.POST),
         act=lambda data: services.subject_validate(subject=subject, reviewer=request.user, **data),
@@ -245,7 +202,7 @@ def subject_validate(request: HttpRequest, subject_id: int) -> HttpResponse:
 @login_required
 def purge_request(request: HttpRequest, subject_id: int) -> HttpResponse:
     subject = _subject(request, subject_id, Perm.PURGE_APPROVE)
-    return _form_action(
+    return form_action(
         request,
         PurgeForm(request.POST),
         act=lambda data: services.purge_request(record=subject, approver=request.user, **data),
@@ -264,7 +221,7 @@ def purge_approve(request: HttpRequest, purge_id: int) -> HttpResponse:
     if not has_perm(request.user, Perm.PURGE_APPROVE):
         raise PermissionDenied
     # Nothing is typed here; a refusal still comes back as a page (422) that says why.
-    return _form_action(
+    return form_action(
         request,
         forms.Form(request.POST),
         act=lambda data: services.purge_approve(request=purge, approver=request.user),
@@ -301,10 +258,10 @@ def subject_disseminate(request: HttpRequest, subject_id: int) -> HttpResponse:
                     purpose=data["purpose"],
                 )
         except ValidationError as error:
-            _attach(form, error)
+            errors_to_form(form, error)
         else:
             return render(request, "intel/release.html", {"release": release})
-    return _refused(
+    return refused_form(
         request,
         form,
         heading=_("Release subject %(n)s outside Custos") % {"n": subject.pk},
@@ -335,7 +292,7 @@ def link_decide(request: HttpRequest, link_id: int) -> HttpResponse:
         raise Http404("No such link.")
     if not has_perm(request.user, Perm.LINK_DECIDE):
         raise PermissionDenied
-    return _form_action(
+    return form_action(
         request,
         DecideForm(request.POST),
         act=lambda data: services.link_decide(

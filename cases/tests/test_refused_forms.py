@@ -2,7 +2,7 @@
 
 Transition, share, task, investigator, incident share and incident identifier used to flash the
 refusal and redirect to the case, losing the typed reason or title. Now the form comes back
-(cases/form_page.html) with the service's explanation on the field it concerns and nothing
+(common/formpage.py) with the service's explanation on the field it concerns and nothing
 changed; success still redirects with a message. All data synthetic.
 """
 

@@ -19,7 +19,10 @@ space, so it never meets the audit chain's single-key lock). SQLite: the IMMEDIA
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+from collections.abc import Callable
+from typing import TypeVar
 
 from django.db import connection, transaction
 
@@ -28,6 +31,9 @@ from evidence.models import Blob
 
 # Namespace of the evidence content locks (first key of the two-key advisory lock): "evid".
 _LOCK_NAMESPACE = 0x65766964
+
+
+T = TypeVar("T")
 
 
 class ObjectNotStored(Exception):
@@ -74,3 +80,34 @@ def discard_if_unreferenced(*, key: str) -> bool:
             return False
         storage.delete_unreferenced(key)
         return True
+
+
+def store_and_register(
+    *, key: str, store: Callable[[], tuple[str, bool]], register: Callable[[str], T], what: str
+) -> T:
+    """Register rows for bytes under ``key``, storing the bytes first only if they are not stored.
+
+    ``register(key)`` runs the registering transaction (it calls ``blob_claim``, which raises
+    ObjectNotStored when the object is missing); ``store()`` writes the bytes and returns the
+    key and whether this call stored them. Bytes this call stored but no row came to name are
+    removed again under the per-hash lock (a concurrent upload of the same bytes may have just
+    committed); the sweep catches a kill.
+    """
+    try:
+        return register(key)
+    except ObjectNotStored:
+        pass
+    key, newly_stored = store()
+    try:
+        return register(key)
+    except ObjectNotStored:
+        # Deleted again between our store and our lock: only a concurrent clean-up of the same
+        # bytes can do that. Nothing was registered; the caller may simply retry.
+        raise storage.StorageError(
+            f"The evidence store lost {what} while it was being registered; try again."
+        ) from None
+    except BaseException:
+        if newly_stored:
+            with contextlib.suppress(Exception):
+                discard_if_unreferenced(key=key)
+        raise

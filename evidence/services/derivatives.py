@@ -5,7 +5,6 @@ The original is never altered; each derivative records what it was made from.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import os
 import tempfile
@@ -20,7 +19,7 @@ from accounts.permissions import Perm, check
 from audit.services import audit_record
 from evidence import media, storage
 from evidence.models import CustodyEvent, EvidenceItem
-from evidence.services.blobs import ObjectNotStored, blob_claim, discard_if_unreferenced
+from evidence.services.blobs import blob_claim, store_and_register
 from evidence.services.custody import custody_record, refuse_if_disposed
 from evidence.services.ingest import OCR_KINDS
 
@@ -66,22 +65,12 @@ def _derive(
     }
     # As at ingest: bytes already stored are reused, and whether they are stored is decided
     # under the per-hash lock, so the orphan sweep cannot remove them before the rows commit.
-    try:
-        return _derive_rows(key=storage.key_for(sha256, prefix=storage.DERIVATIVES), **rows)
-    except ObjectNotStored:
-        pass
-    key, newly_stored = storage.put_bytes(data, sha256)
-    try:
-        return _derive_rows(key=key, **rows)
-    except ObjectNotStored:
-        raise storage.StorageError(
-            "The evidence store lost the derived file while it was being registered; try again."
-        ) from None
-    except BaseException:
-        if newly_stored:
-            with contextlib.suppress(Exception):
-                discard_if_unreferenced(key=key)
-        raise
+    return store_and_register(
+        key=storage.key_for(sha256, prefix=storage.DERIVATIVES),
+        store=lambda: storage.put_bytes(data, sha256),
+        register=lambda key: _derive_rows(key=key, **rows),
+        what="the derived file",
+    )
 
 
 def _derive_rows(

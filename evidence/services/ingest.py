@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -15,7 +14,7 @@ from accounts.permissions import Perm, check
 from audit.services import audit_record
 from evidence import media, refusals, storage
 from evidence.models import CustodyEvent, EvidenceItem
-from evidence.services.blobs import ObjectNotStored, blob_claim, discard_if_unreferenced
+from evidence.services.blobs import blob_claim, store_and_register
 from evidence.services.custody import custody_record
 from evidence.sniff import Limits, sniff_and_validate, validate_filename
 from evidence.streaming import EvidenceRefused, stream_to_temp
@@ -122,27 +121,12 @@ def _ingest(
         # The same bytes may be stored already: then nothing is written to the store at all.
         # The presence check and the rows happen under the per-hash lock (blobs module), so the
         # orphan sweep cannot delete the object between the check and the commit.
-        try:
-            return _register(key=key, **registration)
-        except ObjectNotStored:
-            pass
-        key, newly_stored = storage.put(staged.path, staged.sha256)
-        try:
-            return _register(key=key, **registration)
-        except ObjectNotStored:
-            # Deleted again between our store and our lock: only a concurrent clean-up of the
-            # same bytes can do that. Nothing was registered; the caller may simply retry.
-            raise storage.StorageError(
-                "The evidence store lost the file while it was being registered; try again."
-            ) from None
-        except BaseException:
-            if newly_stored:
-                # No row points at the bytes we just stored: remove them, deciding under the
-                # per-hash lock (a concurrent upload of the same bytes may have just committed).
-                # The sweep catches a kill.
-                with contextlib.suppress(Exception):
-                    discard_if_unreferenced(key=key)
-            raise
+        return store_and_register(
+            key=key,
+            store=lambda: storage.put(staged.path, staged.sha256),
+            register=lambda stored_key: _register(key=stored_key, **registration),
+            what="the file",
+        )
     finally:
         staged.path.unlink(missing_ok=True)  # kept until the bytes were known to be stored
 

@@ -272,13 +272,17 @@ def subject_disseminate(request: HttpRequest, subject_id: int) -> HttpResponse:
 
 @require(Perm.SUBJECT_VIEW)
 def links(request: HttpRequest) -> HttpResponse:
+    proposed = list(selectors.links_for_user(request.user).filter(status="proposed")[:200])
     return render(
         request,
         "intel/links.html",
         {
-            "links": selectors.links_for_user(request.user).filter(status="proposed")[:200],
+            "links": proposed,
             "decided": selectors.links_for_user(request.user).exclude(status="proposed")[:200],
-            "may_decide": has_perm(request.user, Perm.LINK_DECIDE),
+            # Per proposal: a restricted subject's control official decides its proposals (C-10).
+            "decidable": {
+                link.pk for link in proposed if services.link_may_decide(request.user, link)
+            },
             "form": DecideForm(),
         },
     )
@@ -290,7 +294,7 @@ def link_decide(request: HttpRequest, link_id: int) -> HttpResponse:
     link = selectors.links_for_user(request.user).filter(pk=link_id).first()
     if link is None:
         raise Http404("No such link.")
-    if not has_perm(request.user, Perm.LINK_DECIDE):
+    if not services.link_may_decide(request.user, link):
         raise PermissionDenied
     return form_action(
         request,

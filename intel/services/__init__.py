@@ -14,6 +14,7 @@ from intel.services.dissemination import (
 )
 from intel.services.links import (
     link_decide,
+    link_may_decide,
     links_propose_for_incident_identifier,
     links_propose_for_subject,
 )
@@ -42,6 +43,7 @@ __all__ = [
     "disseminate_imminent_danger",
     "disseminate_intelligence",
     "link_decide",
+    "link_may_decide",
     "links_propose_for_incident_identifier",
     "links_propose_for_subject",
     "purge_approve",

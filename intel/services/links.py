@@ -4,19 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.permissions import Perm, check
+from accounts.permissions import Perm, has_perm, is_read_only
 from audit.services import audit_record
 from incidents.screening import Outcome
 from intel import identifiers as ids
 from intel.models import (
     Identifier,
     LinkProposal,
+    Sensitivity,
     Subject,
     SubjectIncident,
 )
@@ -134,12 +135,39 @@ def links_propose_for_incident_identifier(*, incident_identifier: Any) -> int:
     return created
 
 
+def _controls_restricted_side(user: Any, link: LinkProposal) -> bool:
+    sides = (link.subject, link.other_subject)
+    return any(
+        side is not None
+        and side.sensitivity == Sensitivity.RESTRICTED
+        and side.control_official_id == user.pk
+        for side in sides
+    )
+
+
+def link_may_decide(user: Any, link: LinkProposal) -> bool:
+    """Return whether the user may decide this proposal (whether they may see it is separate).
+
+    Analysts decide proposals (LINK_DECIDE). A proposal on a restricted subject is shown only to
+    the subject's control official and the read-only oversight roles (28 CFR 23.20(e), C-10), so
+    the control official decides it too, whatever their role; a read-only role never decides.
+    """
+    if user is None or not user.is_authenticated:
+        return False
+    if has_perm(user, Perm.LINK_DECIDE):
+        return True
+    if is_read_only(user) or not has_perm(user, Perm.SUBJECT_VIEW):
+        return False
+    return _controls_restricted_side(user, link)
+
+
 @transaction.atomic
 def link_decide(*, link: LinkProposal, analyst: Any, confirm: bool, reason: str) -> LinkProposal:
     """Confirm or reject a proposed link; a confirmed incident link ties it to the subject."""
     from intel.selectors import links_for_user
 
-    check(analyst, Perm.LINK_DECIDE)
+    if not link_may_decide(analyst, link):
+        raise PermissionDenied(f"Not permitted: {Perm.LINK_DECIDE}")
     # Only someone who can see both sides may decide (need to know, 28 CFR 23.20(e)).
     if not links_for_user(analyst).filter(pk=link.pk).exists():
         from django.http import Http404
@@ -175,6 +203,8 @@ def link_decide(*, link: LinkProposal, analyst: Any, confirm: bool, reason: str)
             "subject": link.subject_id,
             "incident": link.incident_id,
             "other_subject": link.other_subject_id,
+            # C-10: decided by the restricted subject's control official, not as an analyst.
+            "as_control_official": not has_perm(analyst, Perm.LINK_DECIDE),
         },
     )
     return link

@@ -49,7 +49,8 @@ class Hit:
     PLATE_WORD,
     PHONE_LONG,
     STREET_TYPE,
-) = range(10)
+    ADDRESS_NUMBER_ES,
+) = range(11)
 
 _PC = "[0-9oilsbz|]"
 _SEP = "[ ./\\-]{0,3}"  # "555-201-3344", "555.201.3344", "555/201-3344"
@@ -70,6 +71,8 @@ _SHAPES: dict[int, str] = {
         rf"\b(?:{_ES_TYPES})\.? +(?:[a-z0-9.'\-|]+ +){{0,5}}"
         rf"(?:(?:numero|num|no|nro|n)\.? *|# *)?#? *{HOUSE_NUMBER}\b"
     ),
+    # "1234 Calle Roble": a number, then a Spanish street type; the name follows.
+    ADDRESS_NUMBER_ES: rf"\b{HOUSE_NUMBER}[a-z]?[ ,]+(?:{_ES_TYPES})\b",
     SSN: r"\b[0-9]{3}[ \-]?[0-9]{2}[ \-]?[0-9]{4}\b",
     # Plates: a token mixing letters and digits ("7abc123"), or a short group of
     # letters or digits next to a group of digits ("abc 1234", "123-xyz").
@@ -94,6 +97,7 @@ _WINDOW = {
     EMAIL: 140,
     ADDRESS_EN: 150,
     ADDRESS_ES: 150,
+    ADDRESS_NUMBER_ES: 40,
     SSN: 14,
     DIGIT_TOKEN: 20,
     PLATE_WORD: 14,
@@ -104,6 +108,7 @@ _PYTHON[DIGIT_TOKEN] = re.compile(r"\b[a-zA-Z0-9]*[0-9][a-zA-Z0-9]*\b")
 _TOKEN = re.compile(r"[a-z0-9]+")
 _MIN_PHONE_DIGITS = 7  # of 10: at most three OCR look-alikes in one number
 _MAX_PLATE = 8
+_NAME_AFTER_TYPE = 60  # characters after "1234 Calle": three name words
 
 
 def compile_shapes(ids: list[int]) -> hyperscan.Database:
@@ -161,14 +166,21 @@ class ShapeFinder:
                 text.original if pattern == DIGIT_TOKEN else text.lower, pattern, pattern_ends
             )
             for pattern, pattern_ends in ends.items()
-            if pattern not in (ADDRESS_EN, ADDRESS_ES)
+            if pattern not in (ADDRESS_EN, ADDRESS_ES, ADDRESS_NUMBER_ES)
         }
-        address_ends = ends.get(ADDRESS_EN, []) + ends.get(ADDRESS_ES, [])
-        if address_ends:
-            # The address parser re-reads the windows itself; no span pass needed.
-            reports[ADDRESS_EN] = {
-                _address_window_start(text.lower, end): end for end in sorted(address_ends)
-            }
+        # The address parser re-reads the windows itself; no span pass needed. A number and a
+        # Spanish type ("1234 Calle") are followed by the name: read up to three words on.
+        address_windows = [
+            (end, end) for end in ends.get(ADDRESS_EN, []) + ends.get(ADDRESS_ES, [])
+        ] + [
+            (end, min(len(text.lower), end + _NAME_AFTER_TYPE))
+            for end in ends.get(ADDRESS_NUMBER_ES, [])
+        ]
+        if address_windows:
+            reports[ADDRESS_EN] = {}
+            for end, window_end in sorted(address_windows):
+                start = _address_window_start(text.lower, end)
+                reports[ADDRESS_EN][start] = max(reports[ADDRESS_EN].get(start, 0), window_end)
         hits: list[Hit] = []
         lower = text.lower
         for pattern, spans in reports.items():

@@ -69,7 +69,9 @@ _TYPE_SPELLINGS = {
     "wy": "way",
     "brg": "bridge",
     "aly": "alley",
-    "avda": "avenida",
+    # "Av. Juárez" is "Avenida Juárez" is "Juarez Avenue": one type.
+    "avda": "avenue",
+    "avenida": "avenue",
     "calz": "calzada",
     "priv": "privada",
     "prol": "prolongacion",
@@ -242,6 +244,27 @@ def iter_addresses(folded: str, offset: int = 0) -> Iterator[tuple[str, str, str
                             offset + words[j][2],
                         )
                     break
+            if i + 2 < count and infos[i + 1][0] in _CANONICAL_ES_TYPES:
+                # US Spanish street names after the number: "1234 Calle Roble, San
+                # Antonio", "88 Camino del Mar Apt 2": the name is the one to three
+                # words after the type, up to a comma, a unit word or a number.
+                kind = _type_of(infos[i + 1][0])
+                for last in range(i + 2, min(i + 5, count)):
+                    if last > i + 2 and "," in folded[words[last - 1][2] : words[last][1]]:
+                        break
+                    if infos[last][0] in _CANONICAL_UNITS or infos[last][2] is not None:
+                        break
+                    if words[last][0] in _SPANISH_PARTICLES:
+                        continue  # "Camino del ...": a name does not end with a particle
+                    core = _core_of(infos[i + 2 : last + 1])
+                    if core:
+                        yield (
+                            house_number(number),
+                            core,
+                            kind,
+                            offset + word_start,
+                            offset + words[last][2],
+                        )
         if key in _CANONICAL_ES_TYPES or (
             key == "eje" and i + 1 < count and infos[i + 1][0] == "vlal"
         ):

@@ -35,6 +35,11 @@ ROSTER = [
         relatives=(Relative("Rosalind Hartwell", "spouse"),),
     ),
     RosterPerson(
+        id="O7", full_name="Joaquina Esparza", addresses=("1234 Calle Roble, San Antonio",)
+    ),
+    RosterPerson(id="O8", full_name="Beatriz Ocampo", addresses=("Avenida Juarez 45, Depto 3",)),
+    RosterPerson(id="O9", full_name="Dario Ferrel", addresses=("88 Camino del Mar Apt 2",)),
+    RosterPerson(
         id="O5",
         full_name="Asunta Villalpando de Jesus",
         relatives=(Relative("Alberto Villalpando", "son"),),
@@ -103,3 +108,27 @@ def test_two_ocr_digits_in_a_surname_still_read_as_a_name(scanner: Scanner) -> N
 
 def test_phone_with_a_slash_after_the_area_code(scanner: Scanner) -> None:
     assert exposed(scanner, "Tel 555/010-0143") == {"O6": ["phone"]}
+
+
+@pytest.mark.parametrize(
+    ("text", "person"),
+    [
+        ("Vive en 1234 Calle Roble, cerca del parque.", "O7"),
+        ("DOMICILIO: 1234 CALLE ROBLE", "O7"),
+        ("88 Camino del Mar, San Diego", "O9"),
+    ],
+)
+def test_number_before_a_spanish_street_type_is_an_address(
+    scanner: Scanner, text: str, person: str
+) -> None:
+    # US Spanish street names: the number first, then "Calle"/"Camino" and the name.
+    assert exposed(scanner, text) == {person: ["address", "street"]}
+
+
+def test_another_number_or_street_is_no_match(scanner: Scanner) -> None:
+    assert exposed(scanner, "Vive en 1235 Calle Roble y en 1234 Calle Robles.") == {}
+
+
+@pytest.mark.parametrize("text", ["Av. Juárez #45", "Avda. Juarez 45", "45 Juarez Avenue"])
+def test_avenida_and_avenue_are_one_street_type(scanner: Scanner, text: str) -> None:
+    assert exposed(scanner, text) == {"O8": ["address", "street"]}

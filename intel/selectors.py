@@ -114,7 +114,33 @@ def subject_in_scope(*, subject_id: Any, user: Any) -> Subject:
     try:
         return subjects_openable_by(user).get(pk=subject_id)
     except (Subject.DoesNotExist, ValueError, TypeError):
+        _restricted_open_refused(subject_id=subject_id, user=user)
         raise Http404("No such subject.") from None
+
+
+def _restricted_open_refused(*, subject_id: Any, user: Any) -> None:
+    """A user of the office was refused a restricted subject by number: tell its official.
+
+    C-10: as with a search, the user sees nothing and the control official is told who asked
+    (once a day per person, restricted_open_notify). Another office's refusals are not told: for
+    them the subject is as if it did not exist (28 CFR 23.20(e)), and a number is no search.
+    """
+    from intel.services import restricted_open_notify
+
+    if user is None or not user.is_authenticated or user.office_id is None:
+        return
+    if not str(subject_id).isdigit():
+        return
+    subject = (
+        Subject.objects.filter(
+            pk=int(subject_id), office_id=user.office_id, sensitivity=Sensitivity.RESTRICTED
+        )
+        .exclude(control_official_id=user.pk)
+        .select_related("office", "control_official")
+        .first()
+    )
+    if subject is not None:
+        restricted_open_notify(subject=subject, opener=user)
 
 
 def subject_get_for_user(*, subject_id: Any, user: Any, audit: bool = True) -> Subject:

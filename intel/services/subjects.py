@@ -528,3 +528,48 @@ def restricted_hit_notify(*, subject: Subject, searcher: Any, context: str) -> N
         audit_record(
             actor=searcher, verb="subject.restricted_hit", target=subject, data={"context": context}
         )
+
+
+# What a notice says when someone tried to open a restricted subject by its number (C-10).
+OPEN_BY_NUMBER = "opened by number"
+
+
+def _office_day_start(office: Any, now: Any) -> Any:
+    """The start (in UTC) of the calendar day that `now` falls on in the office's time zone."""
+    try:
+        zone = ZoneInfo(office.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = ZoneInfo("UTC")
+    local = timezone.localtime(now, zone)
+    return local.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def restricted_open_notify(*, subject: Subject, opener: Any) -> bool:
+    """Tell the control official that someone of the office was refused a restricted subject
+    opened by number, at most once a day per person; return whether a notice was written."""
+    # Legal-controls C-10 (28 CFR 23.20(e),(g)): the opener gets "not found", as in a search, and
+    # the control official hears who asked. A refresh must not spam: one notice per (person,
+    # subject) per calendar day of the subject's office; every attempt is still audited.
+    with transaction.atomic():
+        # Two attempts at once (a double refresh) queue on the subject row, so only one writes.
+        Subject.objects.select_for_update().filter(pk=subject.pk).values_list("pk").first()
+        already = ControlOfficialNotice.objects.filter(
+            subject=subject,
+            searcher=opener,
+            context__startswith=OPEN_BY_NUMBER,
+            created_at__gte=_office_day_start(subject.office, timezone.now()),
+        ).exists()
+        if not already:
+            ControlOfficialNotice.objects.create(
+                subject=subject,
+                control_official=subject.control_official,
+                searcher=opener,
+                context=OPEN_BY_NUMBER,
+            )
+        audit_record(
+            actor=opener,
+            verb="subject.restricted_hit",
+            target=subject,
+            data={"context": OPEN_BY_NUMBER, "notified": not already},
+        )
+    return not already

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.permissions import Perm, check
@@ -499,16 +499,24 @@ def subjects_review_tick(*, now: Any = None) -> dict[str, int]:
 
 
 def _reminder_mail(subject: Subject, days: int) -> Any:
-    official, due = subject.control_official, subject.review_due
+    official, due, number = subject.control_official, subject.review_due, subject.pk
 
     def send() -> None:
-        # The mail carries the subject number and date only, never the record itself.
+        # The mail carries the subject number and date only, never the record itself. It is
+        # written in the control official's language, not the language of whoever ran the tick.
+        words = {"number": number, "days": days, "due": f"{due:%Y-%m-%d}"}
+        with translation.override(official.language):
+            title = _("Custos: subject %(number)s is due for review in %(days)s days") % words
+            body = (
+                _(
+                    "Subject %(number)s must be validated or purged by %(due)s "
+                    "(28 CFR 23.20(h)). Sign in to Custos."
+                )
+                % words
+            )
         send_mail(
-            subject=f"Custos: subject {subject.pk} is due for review in {days} days",
-            message=(
-                f"Subject {subject.pk} must be validated or purged by {due:%Y-%m-%d} "
-                "(28 CFR 23.20(h)). Sign in to Custos."
-            ),
+            subject=title,
+            message=body,
             from_email=None,
             recipient_list=[official.email] if official.email else [],
         )

@@ -11,7 +11,7 @@ from ninja import Field, Router, Schema, Status
 
 from accounts.models import User
 from cases import selectors, services
-from cases.models import Case
+from cases.models import Case, CaseTask
 from custos.api import refuse_read_only
 
 router = Router(tags=["cases"])
@@ -148,6 +148,16 @@ def case_task_add(request: HttpRequest, case_id: int, payload: TaskIn) -> tuple[
         case=case, actor=request.user, title=payload.title, owner=owner, due_date=payload.due_date
     )
     return Status(201, {"id": task.pk, "title": task.title, "due_date": task.due_date.isoformat()})
+
+
+@router.post("/{case_id}/tasks/{task_id}/done", response=dict[str, Any], url_name="cases_task_done")
+def case_task_done(request: HttpRequest, case_id: int, task_id: int) -> dict[str, Any]:
+    """Mark one of the case's tasks done (a second call changes nothing)."""
+    refuse_read_only(request)
+    case = selectors.case_get_for_user(case_id=case_id, user=request.user, audit=False)
+    task = get_object_or_404(CaseTask, pk=task_id, case=case)
+    task = services.case_task_done(task=task, actor=request.user)
+    return {"id": task.pk, "title": task.title, "done_at": task.done_at}
 
 
 @router.get("/{case_id}/conduct", response=list[dict[str, Any]], url_name="cases_conduct")

@@ -163,8 +163,13 @@ def case_task_add(
 
 @transaction.atomic
 def case_task_done(*, task: CaseTask, actor: Any) -> CaseTask:
+    """Mark a task done (once: a second click changes nothing and records nothing)."""
     check(actor, Perm.CASE_MANAGE)
     _require_lead(task.case, actor)
+    # Locked, and read again under the lock: two clicks at once record one completion.
+    task.done_at = (
+        CaseTask.objects.select_for_update().filter(pk=task.pk).values_list("done_at", flat=True)
+    ).get()
     if task.done_at is None:
         task.done_at = timezone.now()
         task.save(update_fields=["done_at"])

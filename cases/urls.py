@@ -11,6 +11,11 @@ urlpatterns = [
     path("cases/<int:case_id>/status/", views.case_transition, name="transition"),
     path("cases/<int:case_id>/share/", views.case_share, name="share"),
     path("cases/<int:case_id>/tasks/", views.case_task_add, name="task_add"),
+    path(
+        "cases/<int:case_id>/tasks/<int:task_id>/done/",
+        views.case_task_done,
+        name="task_done",
+    ),
     path("cases/<int:case_id>/assign/", views.case_assign, name="assign"),
     path("cases/<int:case_id>/chart/", views.case_chart, name="chart"),
     path("cases/incidents/<int:incident_id>/share/", views.incident_share, name="incident_share"),

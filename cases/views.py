@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -26,8 +27,6 @@ def _case(request: HttpRequest, case_id: int, perm: Perm, audit: bool = False) -
     """Find first (404 for another office, as for a missing case), then check the capability."""
     case = selectors.cases_visible_to(request.user).filter(pk=case_id).first()
     if case is None:
-        from django.http import Http404
-
         raise Http404("No such case.")
     if not has_perm(request.user, perm):
         raise PermissionDenied
@@ -168,6 +167,27 @@ def case_task_add(request: HttpRequest, case_id: int) -> HttpResponse:
         act=lambda data: services.case_task_add(case=case, actor=request.user, **data),
         done=_("Task added."),
         heading=_("Add a task to case %(ref)s") % {"ref": case.reference},
+        then=_case_url(case),
+        back_label=_("Back to the case"),
+    )
+
+
+@require_POST
+def case_task_done(request: HttpRequest, case_id: int, task_id: int) -> HttpResponse:
+    """Mark one of the case's tasks done (lead office managers only)."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    case = _case(request, case_id, Perm.CASE_MANAGE)
+    task = case.tasks.filter(pk=task_id).first()
+    if task is None:
+        raise Http404("No such task.")
+    # Nothing is typed here; a refusal still comes back as a page (422) that says why.
+    return form_action(
+        request,
+        forms.Form(request.POST),
+        act=lambda data: services.case_task_done(task=task, actor=request.user),
+        done=_("Task marked done."),
+        heading=_("Mark task “%(title)s” done") % {"title": task.title},
         then=_case_url(case),
         back_label=_("Back to the case"),
     )

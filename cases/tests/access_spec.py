@@ -6,6 +6,8 @@ the authorisation answer. Writes that change what an office may see (shares, tra
 fresh case or incident per actor. Synthetic data only.
 """
 
+from datetime import date
+
 from accounts.permissions import Perm
 from common.testing import Route, api_call, api_write, office_record, page
 
@@ -36,6 +38,21 @@ def _case_kwargs(world):
 
 def _incident_kwargs(world):
     return {"incident_id": _incident(world).pk}
+
+
+def _task_kwargs(world):
+    # Completing a task is idempotent: every actor meets the same task, open or done.
+    from cases.services import case_task_add
+
+    if "case_task" not in world.objects:
+        world.objects["case_task"] = case_task_add(
+            case=_case(world),
+            actor=world.user("a", "supervisor"),
+            title="Synthetic task: call the victim back",
+            owner=world.user("a", "analyst"),
+            due_date=date(2030, 1, 31),
+        )
+    return {"case_id": _case(world).pk, "task_id": world.objects["case_task"].pk}
 
 
 def _fresh_case_kwargs(world):
@@ -79,6 +96,13 @@ ROUTES = [
         office_record(Perm.CASE_MANAGE, ok=422),
         method="POST",
         kwargs=_case_kwargs,
+    ),
+    # Nothing is typed: done, back to the case (302).
+    Route(
+        "cases:task_done",
+        office_record(Perm.CASE_MANAGE, ok=302),
+        method="POST",
+        kwargs=_task_kwargs,
     ),
     Route(
         "cases:incident_share",
@@ -146,6 +170,14 @@ ROUTES = [
             "owner_id": w.user("a", "analyst").pk,
             "due_date": "2030-01-31",
         },
+        api=True,
+    ),
+    Route(
+        "api:cases_task_done",
+        api_write(Perm.CASE_MANAGE),
+        method="POST",
+        kwargs=_task_kwargs,
+        data=lambda w: {},
         api=True,
     ),
     Route(

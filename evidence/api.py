@@ -1,4 +1,5 @@
-"""Evidence API: upload (multipart, or the raw body streamed), read items and their custody."""
+"""Evidence API: upload (multipart, or the raw body streamed), read items and their custody,
+set or lift a legal hold and dispose of an item under the records schedule (C-37)."""
 
 from datetime import datetime
 from typing import Any
@@ -8,8 +9,9 @@ from django.http import HttpRequest
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from accounts.permissions import Perm
 from custos.api import refuse_read_only
-from evidence import selectors, services
+from evidence import disposal, selectors, services
 from evidence.models import EvidenceItem
 from evidence.streaming import EvidenceRefused
 
@@ -43,6 +45,10 @@ class ItemOut(Schema):
     transcript: str
     parent: int | None
     derivation: str
+    legal_hold: bool
+    legal_hold_reason: str
+    disposed_at: datetime | None
+    disposal_schedule_item: str
 
 
 def _out(item: EvidenceItem) -> dict[str, Any]:
@@ -62,6 +68,10 @@ def _out(item: EvidenceItem) -> dict[str, Any]:
         "transcript": item.transcript,
         "parent": item.parent_id,
         "derivation": item.derivation,
+        "legal_hold": item.legal_hold,
+        "legal_hold_reason": item.legal_hold_reason,
+        "disposed_at": item.disposed_at,
+        "disposal_schedule_item": item.disposal_schedule_item,
     }
 
 
@@ -144,3 +154,45 @@ def evidence_custody(request: HttpRequest, item_id: int) -> list[dict[str, Any]]
         }
         for event in item.custody.order_by("sequence")
     ]
+
+
+class LegalHoldIn(Schema):
+    hold: bool
+    reason: str = ""
+
+
+class DisposeIn(Schema):
+    schedule_item: str = ""
+    reason: str = ""
+
+
+def _item_to_dispose(request: HttpRequest, item_id: int) -> EvidenceItem:
+    # Read-only roles first (403), then 404 out of scope (as for a missing item), then 403
+    # without the capability; the service checks the owning office again under its row lock.
+    refuse_read_only(request)
+    return selectors.evidence_get_for_action(
+        item_id=item_id, user=request.user, perm=Perm.EVIDENCE_DISPOSE
+    )
+
+
+@router.post("/{int:item_id}/legal-hold", response=ItemOut, url_name="evidence_legal_hold")
+def evidence_legal_hold_set(
+    request: HttpRequest, item_id: int, payload: LegalHoldIn
+) -> dict[str, Any]:
+    """Set (hold: true) or lift (hold: false) a legal hold; a reason is required (C-37)."""
+    item = _item_to_dispose(request, item_id)
+    item = disposal.evidence_legal_hold(
+        item=item, actor=request.user, hold=payload.hold, reason=payload.reason
+    )
+    return _out(item)
+
+
+@router.post("/{int:item_id}/dispose", response=ItemOut, url_name="evidence_dispose")
+def evidence_dispose(request: HttpRequest, item_id: int, payload: DisposeIn) -> dict[str, Any]:
+    """Dispose of an item under a records-schedule item; refused under a legal hold (C-37)."""
+    item = _item_to_dispose(request, item_id)
+    disposal.evidence_dispose(
+        item=item, actor=request.user, schedule_item=payload.schedule_item, reason=payload.reason
+    )
+    item.refresh_from_db()
+    return _out(item)

@@ -81,7 +81,7 @@ def evidence_dispose(
         # 44 U.S.C. 3106 and discovery duties: nothing under a hold is destroyed.
         raise ValidationError(_("The item is under a legal hold and cannot be disposed of."))
     held = item.derivatives.filter(legal_hold=True).exists() or (
-        item.parent_id is not None and item.parent.legal_hold
+        item.parent is not None and item.parent.legal_hold
     )
     if held:
         raise ValidationError(_("A related copy is under a legal hold; nothing is disposed of."))

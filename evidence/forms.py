@@ -68,3 +68,39 @@ class ExportForm(forms.Form):
     agency = forms.CharField(label=_("Agency"), max_length=200)
     purpose = forms.CharField(label=_("Purpose"), max_length=500)
     legal_basis = forms.CharField(label=_("Legal basis"), max_length=200)
+
+
+class LegalHoldForm(forms.Form):
+    """Set or lift a legal hold (44 U.S.C. 3106: nothing under a hold is destroyed; C-37).
+
+    The action is named, never implied by a missing field, so a lost value cannot lift a hold.
+    """
+
+    action = forms.ChoiceField(
+        choices=[("set", _("Set legal hold")), ("lift", _("Lift legal hold"))],
+        widget=forms.HiddenInput,
+    )
+    reason = forms.CharField(
+        label=_("Reason (e.g. the litigation, request or inquiry)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+    )
+
+
+class DisposeForm(forms.Form):
+    """Dispose of an item under a records-schedule item (44 U.S.C. 3105-3106; C-37)."""
+
+    schedule_item = forms.CharField(
+        label=_("Records-schedule item"),
+        help_text=_("For example GRS 5.2 item 020 or N1-065-10-1/2."),
+        max_length=100,
+    )
+    reason = forms.CharField(
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
+    confirm = forms.BooleanField(
+        label=_(
+            "I confirm that the retention period has ended, no hold applies, and the file will "
+            "no longer be released."
+        )
+    )

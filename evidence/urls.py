@@ -14,6 +14,8 @@ urlpatterns = [
     path("evidence/<int:item_id>/transfer/", views.item_transfer, name="transfer"),
     path("evidence/<int:item_id>/transcript/", views.item_transcript, name="transcript"),
     path("evidence/<int:item_id>/redact/", views.item_redact, name="redact"),
+    path("evidence/<int:item_id>/legal-hold/", views.item_legal_hold, name="legal_hold"),
+    path("evidence/<int:item_id>/dispose/", views.item_dispose, name="dispose"),
     path(
         "evidence/custody/<int:event_id>/acknowledge/",
         views.custody_acknowledge,

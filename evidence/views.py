@@ -25,9 +25,18 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import User
 from accounts.permissions import Perm, has_perm, require
-from evidence import selectors, services, storage
+from common.formpage import form_action
+from evidence import disposal, selectors, services, storage
 from evidence.bagexport import evidence_export_bag
-from evidence.forms import ExportForm, RedactForm, TranscriptForm, TransferForm, UploadForm
+from evidence.forms import (
+    DisposeForm,
+    ExportForm,
+    LegalHoldForm,
+    RedactForm,
+    TranscriptForm,
+    TransferForm,
+    UploadForm,
+)
 from evidence.models import CustodyEvent, EvidenceItem
 from evidence.streaming import EvidenceRefused
 
@@ -119,6 +128,13 @@ def item_detail(request: HttpRequest, item_id: int) -> HttpResponse:
     # disposal record instead.
     disposed = _disposed(item)
     can_act = has_perm(request.user, Perm.EVIDENCE_ADD) and not disposed
+    # Holds and disposal are a records officer's acts in the owning office (C-37); the service
+    # enforces it, the page only offers what would be accepted.
+    can_dispose = (
+        has_perm(request.user, Perm.EVIDENCE_DISPOSE)
+        and item.office_id == getattr(request.user, "office_id", None)
+        and not disposed
+    )
     return render(
         request,
         "evidence/detail.html",
@@ -138,6 +154,11 @@ def item_detail(request: HttpRequest, item_id: int) -> HttpResponse:
             "transcript_form": TranscriptForm(initial={"transcript": item.transcript}),
             "redact_form": RedactForm(auto_id="id_redact_%s"),  # ids unique on the page
             "preview_url": _preview_url(request, item),
+            "can_dispose": can_dispose,
+            "hold_form": LegalHoldForm(
+                initial={"action": "lift" if item.legal_hold else "set"}, auto_id="id_hold_%s"
+            ),
+            "dispose_form": DisposeForm(auto_id="id_dispose_%s"),
         },
     )
 
@@ -275,6 +296,51 @@ def item_redact(request: HttpRequest, item_id: int) -> HttpResponse:
             boxes=data["boxes"],
             pages=data["pages"],
         ),
+    )
+
+
+@login_required
+@require_POST
+def item_legal_hold(request: HttpRequest, item_id: int) -> HttpResponse:
+    """Set or lift a legal hold (records officer of the owning office; 44 U.S.C. 3106)."""
+    item = _item(request, item_id, Perm.EVIDENCE_DISPOSE)
+    form = LegalHoldForm(request.POST)
+    hold = request.POST.get("action") == "set"
+    return form_action(
+        request,
+        form,
+        act=lambda data: disposal.evidence_legal_hold(
+            item=item, actor=request.user, hold=data["action"] == "set", reason=data["reason"]
+        ),
+        done=_("Legal hold set.") if hold else _("Legal hold lifted."),
+        then=reverse("evidence:detail", args=[item.pk]),
+        heading=(
+            _("Set a legal hold on %(name)s") if hold else _("Lift the legal hold on %(name)s")
+        )
+        % {"name": item.original_filename},
+        back_label=_("Back to the item"),
+    )
+
+
+@login_required
+@require_POST
+def item_dispose(request: HttpRequest, item_id: int) -> HttpResponse:
+    """Dispose of an item under a records-schedule item (records officer; 44 U.S.C. 3105)."""
+    item = _item(request, item_id, Perm.EVIDENCE_DISPOSE)
+    return form_action(
+        request,
+        DisposeForm(request.POST),
+        act=lambda data: disposal.evidence_dispose(
+            item=item,
+            actor=request.user,
+            schedule_item=data["schedule_item"],
+            reason=data["reason"],
+        ),
+        done=_("The item was disposed of under the records schedule."),
+        then=reverse("evidence:detail", args=[item.pk]),
+        heading=_("Dispose of %(name)s under the records schedule")
+        % {"name": item.original_filename},
+        back_label=_("Back to the item"),
     )
 
 

@@ -43,6 +43,19 @@ def _item(world: World):
     return world.objects["evidence_item"]
 
 
+def _fresh_item_kwargs(world: World) -> dict:
+    """A new item of office A for each actor: a legal hold or a disposal changes its item."""
+    from evidence.services import evidence_ingest
+
+    item = evidence_ingest(
+        incident=_incident(world),
+        fileobj=io.BytesIO(b"Synthetic record for the disposal routes (fictional).\n"),
+        filename="registro.txt",
+        actor=world.user("a", "field_officer"),
+    )
+    return {"item_id": item.pk}
+
+
 def _incident_kwargs(world: World) -> dict:
     return {"incident_id": _incident(world).pk}
 
@@ -157,6 +170,37 @@ ROUTES = [
         query=lambda w: {"incident_id": _incident(w).pk, "filename": "nota.txt"},
         data=lambda w: NOTE,
         body="raw",
+        api=True,
+    ),
+    # Legal hold and disposal (44 U.S.C. 3105-3106; C-37): a records officer of the owning office
+    # only. An empty page POST re-renders the form with its errors (422); read-only roles are
+    # refused by the middleware (403); other offices get 404 as for a missing item.
+    Route(
+        "evidence:legal_hold",
+        office_record(Perm.EVIDENCE_DISPOSE, ok=422),
+        method="POST",
+        kwargs=_item_kwargs,
+    ),
+    Route(
+        "evidence:dispose",
+        office_record(Perm.EVIDENCE_DISPOSE, ok=422),
+        method="POST",
+        kwargs=_item_kwargs,
+    ),
+    Route(
+        "api:evidence_legal_hold",
+        api_write(Perm.EVIDENCE_DISPOSE),
+        method="POST",
+        kwargs=_fresh_item_kwargs,
+        data=lambda w: {"hold": True, "reason": "Synthetic litigation hold (access matrix)."},
+        api=True,
+    ),
+    Route(
+        "api:evidence_dispose",
+        api_write(Perm.EVIDENCE_DISPOSE),
+        method="POST",
+        kwargs=_fresh_item_kwargs,
+        data=lambda w: {"schedule_item": "GRS 5.2 item 020", "reason": "Retention ended."},
         api=True,
     ),
     Route("api:evidence_get", _api_item, kwargs=_item_kwargs, api=True),

@@ -25,7 +25,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import User
 from accounts.permissions import Perm, has_perm, require
-from common.formpage import form_action
+from common.formpage import errors_to_form, form_action
 from evidence import disposal, selectors, services, storage
 from evidence.bagexport import evidence_export_bag
 from evidence.forms import (
@@ -135,6 +135,7 @@ def item_detail(request: HttpRequest, item_id: int) -> HttpResponse:
         and item.office_id == getattr(request.user, "office_id", None)
         and not disposed
     )
+    image_size = _image_size(item) if can_act else None
     return render(
         request,
         "evidence/detail.html",
@@ -152,7 +153,9 @@ def item_detail(request: HttpRequest, item_id: int) -> HttpResponse:
             "can_add": can_act,
             "transfer_form": TransferForm(),
             "transcript_form": TranscriptForm(initial={"transcript": item.transcript}),
-            "redact_form": RedactForm(auto_id="id_redact_%s"),  # ids unique on the page
+            # ids unique on the page
+            "redact_form": RedactForm(image_size=image_size, auto_id="id_redact_%s"),
+            "image_size": image_size,
             "preview_url": _preview_url(request, item),
             "can_dispose": can_dispose,
             "hold_form": LegalHoldForm(
@@ -283,20 +286,102 @@ def item_transcript(request: HttpRequest, item_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def item_redact(request: HttpRequest, item_id: int) -> HttpResponse:
+    """Make a redacted copy; without script, also add or remove a row of box edges.
+
+    Section 508 / WCAG 2.1 AA (2.1.1): "Add a box" and "Remove" are submit buttons, so the rows
+    work without script; the page comes back with what was typed and one row more or less.
+    """
     item = _item(request, item_id, Perm.EVIDENCE_ADD)
-    # The redacted copy is a new item: the page that follows is the copy's.
-    return _item_form_action(
+    image_size = _image_size(item)
+    form = RedactForm(request.POST, image_size=image_size, auto_id="id_redact_%s")
+    typed = {name: request.POST.get(name, "") for name in ("boxes", "pages", "reason")}
+    if "add_box" in request.POST or "remove_box" in request.POST:
+        removed = _row_index(request.POST.get("remove_box"))
+        rows = form.rows_as_initial(drop=removed)
+        adding = "add_box" in request.POST
+        again = RedactForm(
+            initial=typed,
+            image_size=image_size,
+            rows=rows,
+            extra_rows=1 if adding or not rows else 0,
+            auto_id="id_redact_%s",
+        )
+        if adding:  # the keyboard lands in the new row
+            again.rows.forms[-1].fields["left"].widget.attrs["autofocus"] = True
+        note = (
+            _("A box was added.")
+            if adding
+            else _("Box %(number)s was removed.") % {"number": (removed or 0) + 1}
+        )
+        return _redact_page(request, item, again, image_size, note=note, focus_add=not adding)
+    if form.is_valid():
+        try:
+            copy = services.evidence_redact(
+                item=item,
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
+                boxes=form.cleaned_data["boxes"],
+                pages=form.cleaned_data["pages"],
+            )
+        except ValidationError as error:
+            errors_to_form(form, error)
+        else:
+            # The redacted copy is a new item: the page that follows is the copy's.
+            return redirect("evidence:detail", item_id=copy.pk)
+    return _redact_page(request, item, form, image_size, status=422)
+
+
+def _row_index(value: str | None) -> int | None:
+    try:
+        return int(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+def _redact_page(
+    request: HttpRequest,
+    item: EvidenceItem,
+    form: RedactForm,
+    image_size: tuple[int, int] | None,
+    *,
+    status: int = 200,
+    note: str = "",
+    focus_add: bool = False,
+) -> HttpResponse:
+    return render(
         request,
-        item,
-        RedactForm(request.POST),
-        lambda data: services.evidence_redact(
-            item=item,
-            actor=request.user,
-            reason=data["reason"],
-            boxes=data["boxes"],
-            pages=data["pages"],
-        ),
+        "evidence/redact.html",
+        {
+            "item": item,
+            "redact_form": form,
+            "image_size": image_size,
+            "preview_url": _preview_url(request, item),
+            "note": note,
+            "focus_add": focus_add,
+        },
+        status=status,
     )
+
+
+def _image_size(item: EvidenceItem) -> tuple[int, int] | None:
+    """The image's width and height as shown and redacted (EXIF orientation applied), or None.
+
+    Read from the stored bytes, not the recorded metadata: a phone photo turned by its EXIF
+    orientation swaps width and height, and media.redact_image works on the turned pixels.
+    """
+    if item.kind != "image":
+        return None
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with storage.local_copy(item.blob.storage_key) as path, Image.open(path) as image:
+            width, height = image.size
+            # EXIF orientations 5-8 turn the image a quarter: width and height swap.
+            if image.getexif().get(0x0112) in (5, 6, 7, 8):
+                width, height = height, width
+            return width, height
+    except (storage.StorageError, UnidentifiedImageError, OSError, ValueError):
+        return None  # the service gives the reason when the redaction is tried
 
 
 @login_required

@@ -1,5 +1,6 @@
-"""Evidence API: upload (multipart, or the raw body streamed), read items and their custody,
-set or lift a legal hold and dispose of an item under the records schedule (C-37)."""
+"""Evidence API: upload (multipart, the raw body streamed, or resumable over tus: evidence/tus.py),
+read items and their custody, set or lift a legal hold and dispose of an item under the records
+schedule (C-37)."""
 
 from datetime import datetime
 from typing import Any
@@ -11,12 +12,13 @@ from ninja.files import UploadedFile
 
 from accounts.permissions import Perm
 from custos.api import refuse_read_only
-from evidence import disposal, selectors, services
+from evidence import disposal, selectors, services, tus
 from evidence.models import EvidenceItem
 from evidence.streaming import EvidenceRefused
 
 router = Router(tags=["evidence"])
 router_prefix = "/evidence"
+router.add_router("/uploads", tus.router)
 
 
 class CustodyOut(Schema):

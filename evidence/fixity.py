@@ -150,8 +150,11 @@ def fixity_check(
 
 
 def sweep_orphans(*, grace_seconds: int = ORPHAN_GRACE_SECONDS) -> dict[str, int]:
-    """Remove stale staging leftovers and stored objects that no Blob row refers to."""
+    """Remove stale staging leftovers, expired resumable uploads and unreferenced objects."""
+    from evidence.services.resumable import upload_sweep_expired
+
     partials = storage.remove_stale_partials(older_than_seconds=grace_seconds)
+    expired_uploads = upload_sweep_expired()
     known = set(Blob.objects.values_list("storage_key", flat=True))
     orphans = 0
     cutoff = timezone.now() - timedelta(seconds=grace_seconds)
@@ -164,4 +167,4 @@ def sweep_orphans(*, grace_seconds: int = ORPHAN_GRACE_SECONDS) -> dict[str, int
             # since. The delete is decided again under the per-hash lock (services.blobs).
             if discard_if_unreferenced(key=key):
                 orphans += 1
-    return {"partials": partials, "orphans": orphans}
+    return {"partials": partials, "orphans": orphans, "expired_uploads": expired_uploads}

@@ -8,6 +8,8 @@ altered. CustodyEvents are append-only and hash-chained per item.
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 
@@ -157,3 +159,39 @@ class CustodyEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item_id}#{self.sequence} {self.action}"
+
+
+class UploadSession(models.Model):
+    """A resumable (tus) upload in progress: its bytes wait in private staging until the last one.
+
+    Only its creator may see or continue it; it expires 24 hours after creation (the sweep then
+    removes the row and the staged bytes). Once complete it names the item it became, so a client
+    that lost the last reply learns the outcome instead of uploading again.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    incident = models.ForeignKey("incidents.Incident", on_delete=models.CASCADE, related_name="+")
+    length = models.BigIntegerField()
+    offset = models.BigIntegerField(default=0)
+    # filename, filetype, statement, location: what the streamed PUT takes as parameters.
+    metadata = models.JSONField(default=dict, blank=True)
+    evidence_item = models.ForeignKey(
+        EvidenceItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(length__gt=0), name="evidence_upload_length_positive"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(offset__gte=0) & models.Q(offset__lte=models.F("length")),
+                name="evidence_upload_offset_in_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"upload {self.pk} ({self.offset}/{self.length})"

@@ -16,7 +16,7 @@ from django.http import Http404
 
 from accounts.permissions import Perm, has_perm
 from evidence import services
-from evidence.models import CustodyEvent, EvidenceItem
+from evidence.models import CustodyEvent, EvidenceItem, UploadSession
 
 DOWNLOAD_SALT = "custos.evidence.download"
 DOWNLOAD_MAX_AGE_SECONDS = 300
@@ -73,6 +73,36 @@ def evidence_get_for_action(
     if record_view:
         services.evidence_access_record(item=item, actor=user, action=CustodyEvent.Action.VIEWED)
     return item
+
+
+def incident_for_upload(*, user: Any, incident: str) -> Any:
+    """Return the incident named by id or receipt number that the user may see (404 otherwise).
+
+    Not audited as a read: the upload that follows audits its own creation.
+    """
+    from incidents.selectors import incidents_visible_to
+
+    visible = incidents_visible_to(user)
+    value = incident.strip()
+    if value.isdigit():
+        found = visible.filter(pk=int(value)).first()
+    else:
+        found = visible.filter(reference=value.upper()).first()
+    if found is None:
+        raise Http404("No such incident.")
+    return found
+
+
+def upload_get_for_user(*, upload_id: Any, user: Any) -> UploadSession:
+    """Return the user's own unexpired resumable upload; anyone else's is as if missing (404)."""
+    from evidence.services.resumable import expiry_cutoff
+
+    upload = UploadSession.objects.filter(
+        pk=upload_id, user=user, created_at__gte=expiry_cutoff()
+    ).first()
+    if upload is None:
+        raise Http404("No such upload.")
+    return upload
 
 
 def download_token_make(*, item: EvidenceItem, user: Any) -> str:

@@ -9,7 +9,7 @@ import io
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from accounts.permissions import Perm, has_perm, reads_all_offices
+from accounts.permissions import Perm, has_perm, is_read_only, reads_all_offices
 from common.testing import Actor, Route, World, api_write, office_record, page
 
 NOTE = b"Synthetic note for the access matrix: Officer Sample Two, 555-0173.\n"
@@ -54,6 +54,42 @@ def _fresh_item_kwargs(world: World) -> dict:
         actor=world.user("a", "field_officer"),
     )
     return {"item_id": item.pk}
+
+
+def _upload_kwargs(world: World) -> dict:
+    from evidence.services.resumable import upload_create
+
+    upload = upload_create(
+        user=world.user("a", "field_officer"),
+        incident=_incident(world),
+        length=len(NOTE),
+        metadata={"filename": "nota.txt"},
+    )
+    return {"upload_id": upload.pk}
+
+
+def _tus(*, ok: int, perm: Perm | None):
+    def expect(actor: Actor) -> int:
+        if actor.anonymous:
+            return 401
+        if perm is not None and (is_read_only(actor.user) or not has_perm(actor.user, perm)):
+            return 403
+        return ok
+
+    return expect
+
+
+def _tus_own_upload(*, write: bool):
+    def expect(actor: Actor) -> int:
+        if actor.anonymous:
+            return 401
+        if write and is_read_only(actor.user):
+            return 403  # refused before anything is looked up
+        if (actor.office, actor.role) == ("a", "field_officer"):
+            return 412  # the owner: past every check, refused only for the missing Tus-Resumable
+        return 404
+
+    return expect
 
 
 def _incident_kwargs(world: World) -> dict:
@@ -171,6 +207,26 @@ ROUTES = [
         data=lambda w: NOTE,
         body="raw",
         api=True,
+    ),
+    # Resumable uploads (tus 1.0, evidence/tus.py). The protocol lives in headers this matrix
+    # cannot send (Tus-Resumable, Upload-Length, Upload-Offset), so these are not marked `api`:
+    # where every authorisation check has passed, the answer is the protocol's own refusal of a
+    # request without Tus-Resumable (412), which comes after them. evidence/tests/test_resumable.py
+    # proves the successful paths with a real tus client.
+    Route("api:evidence_upload_options", _tus(ok=204, perm=None), method="OPTIONS"),
+    Route("api:evidence_upload_create", _tus(ok=412, perm=Perm.EVIDENCE_ADD), method="POST"),
+    # An upload belongs to the user who opened it (a-field_officer): anyone else gets 404.
+    Route(
+        "api:evidence_upload_head",
+        _tus_own_upload(write=False),
+        method="HEAD",
+        kwargs=_upload_kwargs,
+    ),
+    Route(
+        "api:evidence_upload_patch",
+        _tus_own_upload(write=True),
+        method="PATCH",
+        kwargs=_upload_kwargs,
     ),
     # Legal hold and disposal (44 U.S.C. 3105-3106; C-37): a records officer of the owning office
     # only. An empty page POST re-renders the form with its errors (422); read-only roles are

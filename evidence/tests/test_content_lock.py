@@ -64,7 +64,7 @@ def test_an_upload_registered_after_the_sweep_listed_the_store_keeps_its_bytes(
 
     monkeypatch.setattr(storage, "modified_at", upload_meanwhile)
 
-    assert fixity.sweep_orphans() == {"partials": 0, "orphans": 0}
+    assert fixity.sweep_orphans() == {"partials": 0, "orphans": 0, "expired_uploads": 0}
 
     (item,) = registered
     assert storage.exists(item.blob.storage_key)
@@ -146,7 +146,7 @@ def test_the_sweep_waits_for_an_upload_of_the_same_bytes_to_commit(
     sweep.join(60)
 
     assert upload.error is None and sweep.error is None
-    assert sweep.result == {"partials": 0, "orphans": 0}
+    assert sweep.result == {"partials": 0, "orphans": 0, "expired_uploads": 0}
     assert services.evidence_read_bytes(upload.result) == DATA
 
 

@@ -144,7 +144,7 @@ def test_the_sweep_removes_partials_and_orphans_left_by_a_killed_process(
     os.utime(local_store / orphan_key, (old, old))
     os.utime(local_store / kept.blob.storage_key, (old, old))
 
-    assert fixity.sweep_orphans() == {"partials": 1, "orphans": 1}
+    assert fixity.sweep_orphans() == {"partials": 1, "orphans": 1, "expired_uploads": 0}
     assert not staged.exists()
     assert _stored_keys() == [kept.blob.storage_key]
 

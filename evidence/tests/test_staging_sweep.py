@@ -62,7 +62,7 @@ def test_the_sweep_removes_stale_export_and_copy_leftovers_and_keeps_young_ones(
 
         report = tasks.cleanup_partials.call()
 
-    assert report == {"partials": len(stale), "orphans": 0}
+    assert report == {"partials": len(stale), "orphans": 0, "expired_uploads": 0}
     assert [path for path in stale if path.exists()] == []
     assert all(path.exists() for path in young)
     assert (running / "bag" / "copying.part-of-bag").exists()

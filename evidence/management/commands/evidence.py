@@ -58,7 +58,10 @@ class Command(BaseCommand):
         export.add_argument("--as", dest="username", required=True)
         for name in ("recipient", "agency", "purpose", "legal-basis"):
             export.add_argument(f"--{name}", required=True)
-        sub.add_parser("sweep", help="Remove partial uploads and unreferenced stored objects.")
+        sub.add_parser(
+            "sweep",
+            help="Remove partial and expired resumable uploads and unreferenced stored objects.",
+        )
         sub.add_parser("schedule", help="Queue the daily fixity check and clean-up (db_worker).")
 
     def handle(self, *args: Any, **options: Any) -> None:

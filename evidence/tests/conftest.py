@@ -81,3 +81,19 @@ def incident(world):
         narrative="Synthetic test: a caller threatened Officer Sample Two (fictional).",
         actor=world.user("a", "field_officer"),
     )
+
+
+@pytest.fixture
+def item(local_store, incident, world):
+    """A small synthetic text item in that incident, stored on disk (disposal and hold tests)."""
+    import io
+
+    from evidence import services
+    from evidence.tests.hostile_corpus import FICTIONAL_TEXT
+
+    return services.evidence_ingest(
+        incident=incident,
+        fileobj=io.BytesIO(FICTIONAL_TEXT.encode()),
+        filename="nota.txt",
+        actor=world.user("a", "field_officer"),
+    )

@@ -5,33 +5,19 @@ Synthetic data only.
 
 from __future__ import annotations
 
-import io
-
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, connection, transaction
 
 from audit.models import AuditEvent
-from evidence import services
 from evidence.bagexport import evidence_export_bag
 from evidence.disposal import evidence_dispose, evidence_legal_hold
-from evidence.models import CustodyEvent, EvidenceItem
+from evidence.models import CustodyEvent
 from evidence.selectors import custody_chain_verify
-from evidence.tests.hostile_corpus import FICTIONAL_TEXT
 
 pytestmark = pytest.mark.django_db
 
 SCHEDULE = "GRS 5.2 item 020"
-
-
-@pytest.fixture
-def item(local_store, incident, world) -> EvidenceItem:
-    return services.evidence_ingest(
-        incident=incident,
-        fileobj=io.BytesIO(FICTIONAL_TEXT.encode()),
-        filename="nota.txt",
-        actor=world.user("a", "field_officer"),
-    )
 
 
 def test_a_records_officer_disposes_under_a_schedule_item_as_the_last_custody_event(

@@ -6,30 +6,17 @@ Synthetic data only.
 
 from __future__ import annotations
 
-import io
 import json
 
 import pytest
 from django.urls import reverse
 
-from evidence import services
 from evidence.disposal import evidence_legal_hold
 from evidence.models import EvidenceItem
-from evidence.tests.hostile_corpus import FICTIONAL_TEXT
 
 pytestmark = pytest.mark.django_db
 
 SCHEDULE = "GRS 5.2 item 020"
-
-
-@pytest.fixture
-def item(local_store, incident, world) -> EvidenceItem:
-    return services.evidence_ingest(
-        incident=incident,
-        fileobj=io.BytesIO(FICTIONAL_TEXT.encode()),
-        filename="nota.txt",
-        actor=world.user("a", "field_officer"),
-    )
 
 
 def _url(name: str, item: EvidenceItem) -> str:

@@ -2,10 +2,36 @@
 
 import subprocess
 import sys
+from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
+
+
+def gunicorn_argv(*, bind: str, workers: int) -> list[str]:
+    """Return the gunicorn command line.
+
+    Threaded workers: evidence uploads (a streamed 2 GB video, the last chunk of a resumable upload
+    that is then hashed and stored) take longer than gunicorn's 30 s worker timeout, which a sync
+    worker applies to every request; a gthread worker keeps reporting alive while its threads work.
+    """
+    return [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "custos.wsgi:application",
+        "--bind",
+        bind,
+        "--workers",
+        str(workers),
+        "--worker-class",
+        "gthread",
+        "--threads",
+        "4",
+        "--access-logfile",
+        "-",
+    ]
 
 
 class Command(BaseCommand):
@@ -16,7 +42,7 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int, default=2)
         parser.add_argument("--no-worker", action="store_true", help="Do not start db_worker.")
 
-    def handle(self, *args: object, **options: object) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         call_command("createcachetable", verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
         worker = None
@@ -25,18 +51,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Custos is serving on http://{options['bind']}/ (Ctrl-C stops it)")
         try:
             subprocess.run(
-                [
-                    sys.executable,
-                    "-m",
-                    "gunicorn",
-                    "custos.wsgi:application",
-                    "--bind",
-                    str(options["bind"]),
-                    "--workers",
-                    str(options["workers"]),
-                    "--access-logfile",
-                    "-",
-                ],
+                gunicorn_argv(bind=options["bind"], workers=options["workers"]),
                 check=False,
                 cwd=str(settings.BASE_DIR),
             )

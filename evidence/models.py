@@ -103,6 +103,12 @@ class EvidenceItem(models.Model):
                 | (~models.Q(derivation="") & models.Q(parent__isnull=False)),
                 name="evidence_item_derivative_has_parent",
             ),
+            # 44 U.S.C. 3106: nothing under a legal hold is disposed of. The services lock the
+            # item's family and check first; this is the backstop against any other write.
+            models.CheckConstraint(
+                condition=models.Q(legal_hold=False) | models.Q(disposed_at__isnull=True),
+                name="evidence_item_not_held_and_disposed",
+            ),
         ]
 
     def __str__(self) -> str:

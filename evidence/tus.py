@@ -9,6 +9,10 @@ The upload's metadata (``Upload-Metadata``) carries what the streamed PUT takes 
 ``incident`` (id or receipt number), ``filename``, ``filetype``, ``statement`` (collected-by
 statement) and ``location`` (where it was collected). A completed upload answers with
 ``Custos-Evidence-Id``, the evidence item it became.
+
+Creation checks every value (trimmed, no NUL, within its column's length; the name as at
+ingest) and answers 422 at once rather than refusing the finished upload. A user may have at
+most ``CUSTOS_MAX_OPEN_UPLOADS`` (default 5) incomplete, unexpired uploads; one more gets 429.
 """
 
 from __future__ import annotations
@@ -131,6 +135,17 @@ def upload_create(request: HttpRequest) -> HttpResponse:
         )
     except EvidenceRefused as refused:
         raise _refused(refused) from None
+    except resumable.TooManyUploads as too_many:
+        # 429, not 409: tus clients retry a 409 at once, and this clears only when one of the
+        # open uploads completes or expires.
+        return _reply(
+            429,
+            _(
+                "You already have %(limit)s uploads in progress. Finish one, or wait for it to "
+                "expire (24 hours after it began), before starting another."
+            )
+            % {"limit": too_many.limit},
+        )
     location = request.build_absolute_uri(f"{request.path.rstrip('/')}/{upload.pk}")
     return _reply(201, Location=location, Upload_Offset="0")
 

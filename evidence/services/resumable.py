@@ -21,9 +21,13 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.permissions import Perm, check
 from audit.services import audit_record
@@ -37,6 +41,14 @@ UPLOAD_LIFETIME = timedelta(hours=24)
 # A staging file with no session (its creation rolled back) is removed after this long.
 ORPHAN_GRACE_SECONDS = 3600
 METADATA_KEYS = ("filename", "filetype", "statement", "location")
+# Checked at creation, so a value the columns cannot hold is refused up front (422), not by the
+# database when the last piece arrives (a 500 on PostgreSQL, and the same on every retry).
+# The limits are the upload form's (evidence.forms.UploadForm) and the columns': location is
+# CustodyEvent.location (200), filetype is at most an EvidenceItem.mime_type (100); the name
+# goes through validate_filename as at ingest. "incident" names the incident (id or receipt).
+METADATA_MAX_LENGTHS = {"incident": 40, "filetype": 100, "statement": 5000, "location": 200}
+# Open uploads hold staged bytes on the server's own disk until they complete or expire.
+DEFAULT_MAX_OPEN_UPLOADS = 5
 
 
 class Readable(Protocol):
@@ -59,6 +71,44 @@ class OffsetMismatch(Exception):
 
 class UploadOverflow(Exception):
     """The request would write past the length declared at creation."""
+
+
+class TooManyUploads(Exception):
+    """The user already has as many open uploads as the deployment allows."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        super().__init__(f"At most {limit} uploads may be open at once.")
+
+
+def max_open_uploads() -> int:
+    """Return how many incomplete, unexpired uploads one user may have (CUSTOS_MAX_OPEN_UPLOADS)."""
+    return int(getattr(settings, "CUSTOS_MAX_OPEN_UPLOADS", DEFAULT_MAX_OPEN_UPLOADS))
+
+
+def metadata_clean(metadata: dict[str, str]) -> dict[str, str]:
+    """Return the upload's metadata as it will be used, or raise ValidationError per field.
+
+    The rules of the form and the streamed upload: text is trimmed, has no NUL character (which
+    PostgreSQL cannot store) and fits its column; the file name is validated as at ingest.
+    """
+    errors: dict[str, list[str]] = {}
+    clean: dict[str, str] = {}
+    for key, limit in METADATA_MAX_LENGTHS.items():
+        value = (metadata.get(key) or "").strip()
+        if "\x00" in value:
+            errors[key] = [_("%(field)s contains a NUL character.") % {"field": key}]
+        elif len(value) > limit:
+            errors[key] = [
+                _("%(field)s is longer than %(limit)s characters (it has %(length)s).")
+                % {"field": key, "limit": limit, "length": len(value)}
+            ]
+        elif value and key != "incident":
+            clean[key] = value
+    if errors:
+        raise ValidationError(errors)
+    clean["filename"] = validate_filename(metadata.get("filename") or "", limits=limits())
+    return clean
 
 
 def uploads_dir() -> Path:
@@ -106,8 +156,16 @@ def upload_create(
         raise EvidenceTooLarge(message="The file is larger than the upload limit.")
     if length <= 0:
         raise EvidenceEmpty(message="The file is empty (0 bytes).")
-    clean = {key: metadata[key] for key in METADATA_KEYS if metadata.get(key)}
-    clean["filename"] = validate_filename(clean.get("filename", ""), limits=limits())
+    clean = metadata_clean(metadata)
+    # Staged bytes fill the server's own disk: cap the open uploads per user. The user's row is
+    # locked so two creations at once cannot both pass the count.
+    get_user_model().objects.select_for_update().filter(pk=user.pk).exists()
+    limit = max_open_uploads()
+    open_uploads = UploadSession.objects.filter(
+        user=user, evidence_item__isnull=True, created_at__gte=expiry_cutoff()
+    )
+    if open_uploads.count() >= limit:
+        raise TooManyUploads(limit)
     upload = UploadSession.objects.create(
         user=user, incident=incident, length=length, metadata=clean
     )

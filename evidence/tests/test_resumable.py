@@ -304,3 +304,70 @@ def test_a_store_failure_at_the_end_is_retried_by_resending_the_last_piece(
     assert (again.status_code, again["Custos-Evidence-Id"]) == (204, str(item.pk))
     assert EvidenceItem.objects.count() == 1
     assert _staged_files() == []
+
+
+# Review findings: metadata checked up front, and a cap on open uploads -----------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("location", "Synthetic place " * 13),  # 208 characters: CustodyEvent.location holds 200
+        ("statement", "s" * 5001),  # the upload form's limit
+        ("filetype", "text/" + "x" * 100),
+        ("location", "Synthetic\x00room"),  # PostgreSQL stores no NUL character
+    ],
+)
+def test_metadata_a_column_cannot_hold_is_refused_at_creation_with_422(
+    client, local_store, incident, world, key, value
+):
+    officer = world.user("a", "field_officer")
+    metadata = _metadata_header(incident=str(incident.pk), filename="nota.txt", **{key: value})
+
+    created = _create(client, officer, incident, length=10, **{"Upload-Metadata": metadata})
+
+    assert created.status_code == 422, created.content
+    assert key in created.json()["detail"]
+    assert not UploadSession.objects.exists()
+
+
+@pytest.mark.django_db
+def test_metadata_at_the_limits_completes_into_an_item(client, local_store, incident, world):
+    officer = world.user("a", "field_officer")
+    note = b"Synthetic note!"
+    place = "P" * 200
+    metadata = _metadata_header(
+        incident=str(incident.pk), filename="nota.txt", location=f"  {place} ", statement="S" * 5000
+    )
+    url = _create(client, officer, incident, length=len(note), **{"Upload-Metadata": metadata})[
+        "Location"
+    ]
+
+    assert _patch(client, officer, url, 0, note).status_code == 204
+    item = EvidenceItem.objects.get()
+    assert item.custody.get(action=CustodyEvent.Action.COLLECTED).location == place
+    assert item.collected_by_statement == "S" * 5000
+
+
+@pytest.mark.django_db
+def test_a_user_may_have_only_so_many_open_uploads(client, local_store, incident, world, settings):
+    settings.CUSTOS_MAX_OPEN_UPLOADS = 2
+    officer = world.user("a", "field_officer")
+    first = _create(client, officer, incident, length=10)["Location"]
+    assert _create(client, officer, incident, length=10).status_code == 201
+
+    refused = _create(client, officer, incident, length=10)
+
+    assert refused.status_code == 429
+    assert "2 uploads in progress" in refused.json()["detail"]
+    assert UploadSession.objects.filter(user=officer).count() == 2
+    # Another user has their own allowance.
+    assert _create(client, world.user("a", "supervisor"), incident, length=10).status_code == 201
+    # A completed upload and an expired one no longer count.
+    assert _patch(client, officer, first, 0, b"Synthetic!").status_code == 204
+    assert _create(client, officer, incident, length=10).status_code == 201
+    UploadSession.objects.filter(user=officer, evidence_item__isnull=True).update(
+        created_at=timezone.now() - timedelta(hours=25)
+    )
+    assert _create(client, officer, incident, length=10).status_code == 201

@@ -110,8 +110,14 @@ def custody_chain_check(*, item: EvidenceItem, full: bool = False, actor: Any = 
     start, previous = 0, GENESIS
     if not full and item.custody_verified_sequence:
         start, previous = item.custody_verified_sequence, item.custody_verified_hash
-        marked = item.custody.filter(sequence=start).values_list("hash", flat=True).first()
-        if marked != previous:
+        marked = item.custody.filter(sequence=start).first()
+        # Recomputed from the event's content, not only its stored hash: an edit that left the
+        # hash column alone is caught here too (FRE 901: the chain must show no alteration).
+        if (
+            marked is None
+            or marked.hash != previous
+            or hashlib.sha256(custody_content(marked)).hexdigest() != previous
+        ):
             return [f"event {start}: changed or removed since it was verified"]
     problems, last = custody_chain_problems(
         item.custody.filter(sequence__gt=start).order_by("sequence"), previous=previous

@@ -107,8 +107,9 @@ def test_each_view_hashes_only_the_events_added_since_the_last_check(
     page = client.get(f"/evidence/{note.pk}/").content.decode()
 
     newest = note.custody.order_by("-sequence").first().sequence
-    # This view's own event is hashed once when recorded and once when checked; nothing older.
-    assert hashed == [newest, newest]
+    # This view's own event is hashed once when recorded and once when checked, and the marked
+    # event (the previous view's) is recomputed once against its mark; nothing older.
+    assert hashed == [newest, newest - 1, newest]
     assert f"Hash chain verified through event {newest}." in page
 
 
@@ -157,6 +158,18 @@ def test_a_changed_verified_event_is_caught_by_the_mark(note, world, signed_in):
         CustodyEvent.objects.filter(pk=marked.pk).update(hash="f" * 64)
     finally:
         triggers.install(connection, tables)
+
+    page = client.get(f"/evidence/{note.pk}/").content.decode()
+
+    assert f"event {marked.sequence}: changed or removed since it was verified" in page
+
+
+def test_an_edited_verified_event_with_its_old_hash_is_caught_by_the_mark(note, world, signed_in):
+    client = signed_in(world.user("a", "field_officer"))
+    client.get(f"/evidence/{note.pk}/")
+    note.refresh_from_db()
+    marked = note.custody.get(sequence=note.custody_verified_sequence)
+    _tamper(marked, "Edited after it was verified (synthetic).")  # the hash column left alone
 
     page = client.get(f"/evidence/{note.pk}/").content.decode()
 

@@ -7,6 +7,7 @@ an audit event (28 CFR 23.20(g): every read of a sensitive record is logged).
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.core import signing
@@ -20,6 +21,7 @@ from evidence.models import CustodyEvent, EvidenceItem, UploadSession
 
 DOWNLOAD_SALT = "custos.evidence.download"
 DOWNLOAD_MAX_AGE_SECONDS = 300
+_INCIDENT_ID = re.compile(r"[0-9]{1,18}")
 
 
 def evidence_in_scope(user: Any) -> QuerySet[EvidenceItem]:
@@ -84,7 +86,9 @@ def incident_for_upload(*, user: Any, incident: str) -> Any:
 
     visible = incidents_visible_to(user)
     value = incident.strip()
-    if value.isdigit():
+    # ASCII digits only: str.isdigit() also accepts "\u00b2" (int() then fails: a 500) and
+    # Arabic-Indic digits (which int() reads as another pk); 18 digits keep it within a bigint.
+    if _INCIDENT_ID.fullmatch(value):
         found = visible.filter(pk=int(value)).first()
     else:
         found = visible.filter(reference=value.upper()).first()

@@ -371,3 +371,18 @@ def test_a_user_may_have_only_so_many_open_uploads(client, local_store, incident
         created_at=timezone.now() - timedelta(hours=25)
     )
     assert _create(client, officer, incident, length=10).status_code == 201
+
+
+@pytest.mark.django_db
+def test_an_incident_id_in_other_digits_than_ascii_is_as_if_missing(incident, world):
+    from django.http import Http404
+
+    from evidence.selectors import incident_for_upload
+
+    officer = world.user("a", "field_officer")
+    arabic_indic = "".join(chr(0x0660 + int(digit)) for digit in str(incident.pk))
+    assert incident_for_upload(user=officer, incident=f" {incident.pk} ") == incident
+    assert incident_for_upload(user=officer, incident=incident.reference.lower()) == incident
+    for value in (arabic_indic, "²", "9" * 19, f"{incident.pk}\n1"):
+        with pytest.raises(Http404):
+            incident_for_upload(user=officer, incident=value)

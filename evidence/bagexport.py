@@ -14,9 +14,10 @@ database's):
 1. outside any transaction, every original is copied into the bag and hashed as it is copied;
    bytes that no longer match their SHA-256 stop the export;
 2. one short transaction locks the items, re-checks them (still there, not disposed of, same
-   stored original, same incident), records the release (DisclosureRecord, an "exported"
-   custody event per item, the audit event) and writes the small files: metadata, custody
-   (which must include the events just recorded) and the BagIt tag files.
+   stored original, same incident, an incident the exporter may still see), records the
+   release (DisclosureRecord, an "exported" custody event per item, the audit event) and
+   writes the small files: metadata, custody (which must include the events just recorded)
+   and the BagIt tag files, all from the rows read under the lock.
 
 If the re-check finds a change, nothing is recorded and the bag directory is removed. The bag's
 manifests are written here from the hashes taken during the copy, rather than by
@@ -77,17 +78,29 @@ def _copy_checked(item: EvidenceItem, destination: Path) -> int:
     return size
 
 
-def _recheck(items: list[EvidenceItem]) -> None:
-    """Lock the items and refuse the release if any changed since its original was copied."""
+def _recheck(items: list[EvidenceItem], actor: Any) -> list[EvidenceItem]:
+    """Lock the items and refuse the release if any changed since its original was copied.
+
+    Return the locked rows, read again, in the order given: what the bag's metadata describes.
+    """
+    from incidents.selectors import incidents_visible_to
+
     # Records schedule (C-37): an item disposed of meanwhile is not released. Row locks (on
     # PostgreSQL) keep a disposal or a change from slipping in before this transaction commits.
     current = {
         row.pk: row
         for row in EvidenceItem.objects.select_for_update(of=("self",))
-        .select_related("blob")
+        .select_related("blob", "incident", "added_by")
         .filter(pk__in=[item.pk for item in items])
         .order_by("pk")
     }
+    # Need to know (28 CFR 23.20(e)): a share revoked while the originals were being copied
+    # takes its incident's evidence out of the release, as if the export had started after it.
+    visible = set(
+        incidents_visible_to(actor)
+        .filter(pk__in={row.incident_id for row in current.values()})
+        .values_list("pk", flat=True)
+    )
     for item in items:
         row = current.get(item.pk)
         if row is None:
@@ -98,6 +111,8 @@ def _recheck(items: list[EvidenceItem]) -> None:
             problem = _("Item %(id)s now points at another stored original.")
         elif row.incident_id != item.incident_id:
             problem = _("Item %(id)s was moved to another incident.")
+        elif row.incident_id not in visible:
+            problem = _("Item %(id)s is in an incident you may no longer see.")
         else:
             continue
         raise ExportConflict(
@@ -105,6 +120,7 @@ def _recheck(items: list[EvidenceItem]) -> None:
             + " "
             + _("It changed while the bag was being written: nothing was released. Export again.")
         )
+    return [current[item.pk] for item in items]
 
 
 def _sha256_file(path: Path) -> str:
@@ -225,13 +241,16 @@ def evidence_export_bag(
         # Phase 1, no transaction: the long part. Each copy is hashed as it is written, and
         # that hash is the manifest's (it equals the stored SHA-256, or the copy stops).
         payload: list[tuple[str, str, int]] = []
+        names: dict[int, str] = {}
         for item in items:
-            name = _safe_name(item)
+            name = names[item.pk] = _safe_name(item)
             size = _copy_checked(item, originals / name)
             payload.append((item.blob.sha256, f"data/originals/{name}", size))
         # Phase 2, short: re-check, account for the release, write the small files.
         with transaction.atomic():
-            _recheck(items)
+            # From here on only the locked rows are used: the release, the custody events and
+            # metadata.json describe the items as they are when the release is recorded.
+            items = _recheck(items, actor)
             released: dict[str, Any] = {"items": [i.blob.sha256 for i in items]}
             if case is not None:
                 released["case"] = case.reference
@@ -263,7 +282,7 @@ def evidence_export_bag(
             metadata = [
                 {
                     "id": item.pk,
-                    "file": f"originals/{_safe_name(item)}",
+                    "file": f"originals/{names[item.pk]}",  # as copied in phase 1
                     "incident": item.incident.reference,
                     "original_filename": item.original_filename,
                     "sha256": item.blob.sha256,

@@ -170,3 +170,58 @@ def test_the_export_page_refuses_a_concurrent_disposal_with_409_and_no_leftover(
     assert "nothing was released" in response.content.decode()
     assert not DisclosureRecord.objects.exists()
     assert list(storage.staging_dir().glob("export-*")) == []
+
+
+def test_a_share_revoked_between_copy_and_release_is_refused_and_leaves_nothing(
+    local_store, world, tmp_path, monkeypatch
+):
+    from cases.services import case_open, case_share
+    from cases.tests.factories import make_incident
+    from incidents.models import IncidentShare
+
+    supervisor_a = world.user("a", "supervisor")
+    shared = make_incident(world.offices["a"])
+    case = case_open(actor=supervisor_a, title="Synthetic joint case", incident_ids=[shared.pk])
+    note = _ingest(shared, world.user("a", "field_officer"), FICTIONAL_TEXT.encode(), "nota.txt")
+    case_share(case=case, office_id=world.offices["b"].pk, actor=supervisor_a, reason="Joint")
+    assert IncidentShare.objects.filter(incident=shared, office=world.offices["b"]).exists()
+
+    real_copy = bagexport._copy_checked
+    shares_disclosed = DisclosureRecord.objects.count()  # the share itself was accounted for
+
+    def copy_then_revoke(item, destination):
+        size = real_copy(item, destination)
+        # The owning office withdraws the share while office b's bag is being written.
+        IncidentShare.objects.filter(incident=shared, office=world.offices["b"]).delete()
+        return size
+
+    monkeypatch.setattr(bagexport, "_copy_checked", copy_then_revoke)
+    with pytest.raises(ValueError, match=f"Item {note.pk} is in an incident you may no longer"):
+        evidence_export_bag(
+            case=case, out_dir=tmp_path / "out", actor=world.user("b", "supervisor"), **RELEASE
+        )
+
+    assert DisclosureRecord.objects.count() == shares_disclosed
+    assert not CustodyEvent.objects.filter(action=CustodyEvent.Action.EXPORTED).exists()
+    assert not AuditEvent.objects.filter(verb="evidence.export").exists()
+    assert list((tmp_path / "out").iterdir()) == []
+
+
+def test_the_bags_metadata_describes_the_items_as_locked_at_the_release(
+    two_items, incident, world, tmp_path, monkeypatch
+):
+    photo, note = two_items
+
+    def transcribed_meanwhile(item):
+        if item.pk == note.pk:
+            EvidenceItem.objects.filter(pk=photo.pk).update(ocr_text="Synthetic text, read late.")
+
+    _watch_copies(monkeypatch, transcribed_meanwhile)
+    bag = evidence_export_bag(
+        incident=incident, out_dir=tmp_path / "out", actor=world.user("a", "supervisor"), **RELEASE
+    )
+
+    metadata = json.loads((bag / "data" / "metadata.json").read_text())
+    by_id = {entry["id"]: entry for entry in metadata["items"]}
+    assert by_id[photo.pk]["ocr_text"] == "Synthetic text, read late."
+    bagit.Bag(str(bag)).validate()

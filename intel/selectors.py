@@ -80,13 +80,21 @@ def _restricted_workflow_q(user: Any) -> Q:
         steps |= Q(status=Subject.Status.PROPOSED)
     if has_perm(user, Perm.SUBJECT_VALIDATE):
         steps |= Q(status=Subject.Status.ACTIVE, review_due__lte=timezone.now() + REVIEW_WINDOW)
-    if has_perm(user, Perm.PURGE_APPROVE):
-        steps |= Q(status=Subject.Status.EXPIRED) | Q(
-            pk__in=PurgeRequest.objects.filter(
-                status=PurgeRequest.Status.AWAITING_SECOND, subject__isnull=False
-            ).values("subject_id")
-        )
-    return Q(office_id=user.office_id) & steps
+    return (Q(office_id=user.office_id) & steps) | _purge_step_q(user)
+
+
+def _purge_step_q(user: Any) -> Q:
+    """The subjects of the user's office that wait on the user's purge step.
+
+    28 CFR 23.20(h): a purge approver reads a subject that is expired (queued for purge) or whose
+    purge waits for the second approval (28 CFR 23.20(g)(3), two approvers).
+    """
+    if user.office_id is None or not has_perm(user, Perm.PURGE_APPROVE):
+        return Q(pk__in=[])
+    awaiting = PurgeRequest.objects.filter(
+        status=PurgeRequest.Status.AWAITING_SECOND, subject__isnull=False
+    ).values("subject_id")
+    return Q(office_id=user.office_id) & (Q(status=Subject.Status.EXPIRED) | Q(pk__in=awaiting))
 
 
 def subjects_openable_by(user: Any) -> QuerySet[Subject]:
@@ -95,6 +103,8 @@ def subjects_openable_by(user: Any) -> QuerySet[Subject]:
     Within the subjects the user may see, a restricted subject opens only for its control
     official, the read-only oversight roles, and the office's review and purge workflow while the
     subject waits on that user's step; anyone else gets "not found" (28 CFR 23.20(e), C-10).
+    An expired subject is queued for purge and no longer searchable (28 CFR 23.20(h), C-18): it
+    opens only for oversight and the purge approvers of its office, whose step it waits on.
     """
     subjects = subjects_visible_to(user)
     if reads_all_offices(user):
@@ -103,17 +113,28 @@ def subjects_openable_by(user: Any) -> QuerySet[Subject]:
         Q(sensitivity=Sensitivity.RESTRICTED)
         & ~Q(control_official_id=user.pk)
         & ~_restricted_workflow_q(user)
-    )
+    ).exclude(Q(status=Subject.Status.EXPIRED) & ~_purge_step_q(user))
 
 
 def subject_in_scope(*, subject_id: Any, user: Any) -> Subject:
     """Return a subject the user may open by number, unaudited (Http404 otherwise).
 
-    For pages and services that act on a subject and audit their own action.
+    For pages and services that act on a subject and audit their own action. The office scope
+    first (another office gets 404 whatever its roles), then the subject-view capability (403),
+    then the restriction (404 and the control official is told). Checking the capability before
+    the restriction keeps a user without it from telling restricted numbers from open ones, and
+    from writing a notice and an audit event with each probe (28 CFR 23.20(e), C-10).
     """
     try:
+        in_office = subjects_visible_to(user).filter(pk=subject_id).exists()
+    except (ValueError, TypeError):
+        in_office = False
+    if not in_office:
+        raise Http404("No such subject.")
+    check(user, Perm.SUBJECT_VIEW)
+    try:
         return subjects_openable_by(user).get(pk=subject_id)
-    except (Subject.DoesNotExist, ValueError, TypeError):
+    except Subject.DoesNotExist:
         _restricted_open_refused(subject_id=subject_id, user=user)
         raise Http404("No such subject.") from None
 
@@ -145,9 +166,8 @@ def _restricted_open_refused(*, subject_id: Any, user: Any) -> None:
 
 def subject_get_for_user(*, subject_id: Any, user: Any, audit: bool = True) -> Subject:
     """Return one subject the user may open (Http404 otherwise); every read is audited."""
+    # Office scope, then the capability, then the restriction (subject_in_scope).
     subject = subject_in_scope(subject_id=subject_id, user=user)
-    # Found first, then the capability: another office gets 404 whatever its roles.
-    check(user, Perm.SUBJECT_VIEW)
     if audit:
         # 28 CFR 23.20(g): every read of a subject is in the audit log.
         audit_record(actor=user, verb="subject.view", target=subject)
@@ -266,8 +286,12 @@ def review_queue(*, user: Any, now: Any = None) -> dict[str, Any]:
             scope, status=Subject.Status.ACTIVE, review_due__lte=now + REVIEW_WINDOW
         ).order_by("review_due"),
         "expired": openable.filter(scope, status=Subject.Status.EXPIRED),
+        # A purge request shows its subject's number and the requester's reason: listed only
+        # to who may open that subject, like the two lists above (C-10).
         "purges": PurgeRequest.objects.filter(
-            scope, status=PurgeRequest.Status.AWAITING_SECOND
+            scope,
+            status=PurgeRequest.Status.AWAITING_SECOND,
+            subject_id__in=openable.values("pk"),
         ).select_related("first_approver"),
     }
 

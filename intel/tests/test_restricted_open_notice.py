@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from audit.models import AuditEvent
 from cases.tests.factories import active_subject
+from common.testing import make_user
 from intel import selectors
 from intel.models import ControlOfficialNotice
 from intel.services.subjects import OPEN_BY_NUMBER
@@ -66,11 +67,17 @@ def test_a_refused_opening_by_number_tells_the_control_official_once_a_day(world
 
 def test_the_api_alone_notifies_too_and_each_person_counts_on_their_own(world, signed_in):
     subject = _restricted(world)
-    analyst, field_officer = world.user("a", "analyst"), world.user("a", "field_officer")
+    analyst = world.user("a", "analyst")
+    other_analyst = make_user(world.offices["a"], "analyst", username="a-other-analyst")
     assert signed_in(analyst).get(_api(subject)).status_code == 404
-    assert signed_in(field_officer).get(_page(subject)).status_code == 404
+    assert signed_in(other_analyst).get(_page(subject)).status_code == 404
     assert _notices(subject, analyst).count() == 1
-    assert _notices(subject, field_officer).count() == 1
+    assert _notices(subject, other_analyst).count() == 1
+    # Without the subject-view capability the answer is 403, as for an open subject, and nobody
+    # is told: the number's restriction is not the field officer's to learn (C-10).
+    field_officer = world.user("a", "field_officer")
+    assert signed_in(field_officer).get(_page(subject)).status_code == 403
+    assert not _notices(subject, field_officer).exists()
     # Search notices are their own: a search the same day does not stop the opening's notice.
     searched = _restricted(world)
     selectors.subject_search(user=analyst, query=searched.label)

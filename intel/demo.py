@@ -41,6 +41,7 @@ def populate(*, offices) -> None:
     from cases.services import case_open, incident_share
     from intel.models import RecipientAgency, Subject
     from intel.services import IdentifierInput, subject_approve, subject_propose
+    from intel.services.subjects import office_today
 
     if len(offices) < 2 or Case.objects.filter(title=DEMO_TITLE).exists():
         return
@@ -66,7 +67,8 @@ def populate(*, offices) -> None:
         predicate_element=offense.elements[0] if offense.elements else "course of conduct",
         predicate_facts="SYNTHETIC: repeated calls naming the officer's home street.",
         predicate_source="Victim statement (synthetic)",
-        predicate_date=timezone.localdate(),
+        # The date of the facts is written in the office's local date (never its tomorrow).
+        predicate_date=office_today(first),
         collection_method="officer_observation",
         sensitivity="open",
         source_reliability="reliable",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -52,18 +52,18 @@ def _eligible_incidents(incidents: list[Any]) -> list[Any]:
     ]
 
 
-def _latest_today(office: Any) -> date:
-    """The latest date that is today for the office or in UTC (stored times are UTC).
+def office_today(office: Any) -> date:
+    """Today in the office's local time (in UTC only when the office has no time zone).
 
-    People write the date of the facts in their office's local time; taking the later of the two
-    never refuses a date that is today where it was written (an office east of UTC included).
+    People write the date of the facts in their office's local time. The later of the office
+    date and the UTC date would accept tomorrow's date in an office west of UTC in its evening;
+    28 CFR 23.20(c): the facts behind reasonable suspicion have already happened.
     """
-    today = timezone.localdate()
     try:
-        zone = ZoneInfo(office.timezone) if office is not None else None
+        zone = ZoneInfo(office.timezone) if office is not None and office.timezone else None
     except (ZoneInfoNotFoundError, ValueError):
         zone = None
-    return max(today, timezone.localdate(timezone=zone)) if zone else today
+    return timezone.localdate(timezone=zone) if zone else timezone.localdate(timezone=UTC)
 
 
 def _identifier_rows(subject: Subject, items: list[IdentifierInput]) -> list[Identifier]:
@@ -152,7 +152,7 @@ def subject_propose(
         err("predicate_source", _("Name the source of the facts."))
     if predicate_date is None:
         err("predicate_date", _("Give the date of the facts."))
-    elif predicate_date > _latest_today(actor.office):
+    elif predicate_date > office_today(actor.office):
         # 28 CFR 23.20(c): reasonable suspicion rests on facts that have happened; a date still
         # to come cannot be the date of those facts.
         err("predicate_date", _("The date of the facts cannot be in the future."))
@@ -417,7 +417,7 @@ def _corrected_values(subject: Subject, field_changes: dict[str, Any]) -> dict[s
             except ValueError:
                 errors[name] = [_("Give the date as YYYY-MM-DD.")]
             else:
-                if day > _latest_today(subject.office):
+                if day > office_today(subject.office):
                     errors[name] = [_("The date of the facts cannot be in the future.")]
                 values[name] = day
     elements = subject.predicate_offense.elements

@@ -1,19 +1,24 @@
-"""Review findings in intel/: the purge queue, expired subjects, probes without the capability.
+"""Review findings in intel/: the purge queue, expired subjects, probes without the capability,
+and "today" for the date of the facts.
 
 Legal-controls C-10 (28 CFR 23.20(e)): a restricted subject is shown only to who may open it.
 C-18 (28 CFR 23.20(h)): an expired subject is queued for purge and no longer searchable.
-All data synthetic.
+28 CFR 23.20(c): the facts behind reasonable suspicion have already happened. All data synthetic.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
-from django.core.exceptions import PermissionDenied
+import time_machine
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.urls import reverse
 
+from accounts.models import FieldOffice
 from audit.models import AuditEvent
-from cases.tests.factories import active_subject
+from cases.tests.factories import active_subject, make_incident, propose_kwargs
 from intel import selectors, services
 from intel.models import ControlOfficialNotice, Subject
 
@@ -130,3 +135,56 @@ def test_a_user_with_the_capability_still_gets_not_found_and_the_official_is_tol
     with pytest.raises(Http404):
         selectors.subject_get_for_user(subject_id=restricted.pk, user=analyst)
     assert ControlOfficialNotice.objects.filter(searcher=analyst, subject=restricted).count() == 1
+
+
+# 4. "Today" for the date of the facts is the office's local date ------------------------------
+
+
+def _propose(world, **overrides) -> Subject:
+    incident = make_incident(world.offices["a"])
+    return services.subject_propose(
+        actor=world.user("a", "analyst"),
+        **propose_kwargs(incident, world.user("a", "supervisor"), **overrides),
+    )
+
+
+# 2026-03-11 02:00 UTC is still the evening of 2026-03-10 in New York (UTC-4 since 8 March).
+WEST_EVENING = dt.datetime(2026, 3, 11, 2, 0, tzinfo=dt.UTC)
+
+
+def test_tomorrow_in_an_office_west_of_utc_is_the_future(world):
+    office = world.offices["a"]
+    office.timezone = "America/New_York"
+    office.save(update_fields=["timezone"])
+    with time_machine.travel(WEST_EVENING, tick=False):
+        local_today, utc_today = dt.date(2026, 3, 10), dt.date(2026, 3, 11)
+        with pytest.raises(ValidationError) as exc:
+            _propose(world, predicate_date=utc_today)
+        assert set(exc.value.message_dict) == {"predicate_date"}
+        assert _propose(world, predicate_date=local_today).predicate_date == local_today
+
+
+def test_a_correction_to_tomorrow_in_an_office_west_of_utc_is_refused(world):
+    office = world.offices["a"]
+    office.timezone = "America/New_York"
+    office.save(update_fields=["timezone"])
+    with time_machine.travel(WEST_EVENING, tick=False):
+        subject = active_subject(world, predicate_date=dt.date(2026, 3, 9))
+        with pytest.raises(ValidationError) as exc:
+            services.subject_correct(
+                subject=subject,
+                actor=world.user("a", "rs_approver"),
+                field_changes={"predicate_date": "2026-03-11"},
+                reason="Synthetic: date typed wrong.",
+            )
+        assert set(exc.value.message_dict) == {"predicate_date"}
+
+
+def test_an_office_without_a_time_zone_uses_the_utc_date(world):
+    FieldOffice.objects.filter(pk=world.offices["a"].pk).update(timezone="")
+    world.offices["a"].refresh_from_db()
+    with time_machine.travel(WEST_EVENING, tick=False):
+        today = dt.date(2026, 3, 11)
+        assert _propose(world, predicate_date=today).predicate_date == today
+        with pytest.raises(ValidationError):
+            _propose(world, predicate_date=today + dt.timedelta(days=1))

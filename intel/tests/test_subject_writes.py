@@ -18,6 +18,7 @@ from django.utils import timezone
 from cases.tests.factories import active_subject, make_incident, propose_kwargs
 from intel import services
 from intel.models import Subject
+from intel.services.subjects import office_today
 
 pytestmark = pytest.mark.django_db
 
@@ -44,8 +45,10 @@ def test_a_future_date_of_the_facts_is_refused_with_a_clear_message(world):
 
 
 def test_today_and_past_dates_of_the_facts_are_accepted(world):
-    assert _propose(world, predicate_date=timezone.localdate()).pk
-    assert _propose(world, predicate_date=timezone.localdate() - dt.timedelta(days=400)).pk
+    # Today where the facts were written: the office's local date, not the UTC one.
+    today = office_today(world.offices["a"])
+    assert _propose(world, predicate_date=today).pk
+    assert _propose(world, predicate_date=today - dt.timedelta(days=400)).pk
 
 
 def test_today_in_an_office_east_of_utc_is_not_the_future(world):

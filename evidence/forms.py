@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -192,8 +193,20 @@ class RedactForm(forms.Form):
             return []
         try:
             boxes = json.loads(raw)
-            if not all(len(box) == 4 for box in boxes):
+            if not isinstance(boxes, list) or not all(len(box) == 4 for box in boxes):
                 raise ValueError
+            values = [value for box in boxes for value in box]
+        except (ValueError, TypeError) as error:
+            raise forms.ValidationError(_("Write boxes as [[x0, y0, x1, y1], …].")) from error
+        # json.loads reads Infinity, NaN and 1e999 as floats; int() of them raises (an
+        # OverflowError was a 500). Refuse them here with the other input errors.
+        if any(isinstance(value, float) and not math.isfinite(value) for value in values):
+            raise forms.ValidationError(_("Box edges must be whole numbers of pixels."))
+        if len(boxes) > MAX_BOXES:
+            raise forms.ValidationError(
+                _("At most %(max)s boxes can be drawn on one copy.") % {"max": MAX_BOXES}
+            )
+        try:
             boxes = [[int(value) for value in box] for box in boxes]
         except (ValueError, TypeError) as error:
             raise forms.ValidationError(_("Write boxes as [[x0, y0, x1, y1], …].")) from error
@@ -220,7 +233,15 @@ class RedactForm(forms.Form):
         form_valid = super().is_valid()
         rows_valid = self.rows.is_valid()
         if form_valid and rows_valid:
-            self.cleaned_data["boxes"] = self.cleaned_data["boxes"] + self.rows.boxes()
+            boxes = self.cleaned_data["boxes"] + self.rows.boxes()
+            if len(boxes) > MAX_BOXES:
+                # Each source is capped; together they must be too (each box is drawn).
+                self.add_error(
+                    "boxes",
+                    _("At most %(max)s boxes can be drawn on one copy.") % {"max": MAX_BOXES},
+                )
+                return False
+            self.cleaned_data["boxes"] = boxes
         return form_valid and rows_valid
 
     def rows_as_initial(self, *, drop: int | None = None) -> list[dict[str, Any]]:

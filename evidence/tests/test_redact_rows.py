@@ -9,6 +9,7 @@ field still works for scripts. All images and records are synthetic.
 from __future__ import annotations
 
 import io
+import json
 
 import pytest
 from PIL import Image
@@ -164,3 +165,36 @@ def test_a_photo_turned_by_its_exif_orientation_is_measured_as_shown(
         f"/evidence/{item.pk}/redact/", _rows([0, 50, 47, 63], reason="Synthetic.")
     )
     assert response.status_code == 302
+
+
+@pytest.mark.parametrize(
+    "boxes", ["[[0, 0, 4, Infinity]]", "[[0, 0, 4, 1e999]]", "[[0, -Infinity, 4, 4]]"]
+)
+def test_json_boxes_with_a_non_finite_edge_get_a_form_error(photo, world, signed_in, boxes):
+    response = signed_in(world.user("a", "field_officer")).post(
+        f"/evidence/{photo.pk}/redact/", {"boxes": boxes, "reason": "Synthetic."}
+    )
+    assert response.status_code == 422
+    assert "Box edges must be whole numbers of pixels." in response.content.decode()
+    assert not _copies(photo).exists()
+
+
+def test_json_boxes_and_rows_together_are_capped(photo, world, signed_in):
+    from evidence.forms import MAX_BOXES
+
+    client = signed_in(world.user("a", "field_officer"))
+    too_many = json.dumps([[0, 0, 4, 4]] * (MAX_BOXES + 1))
+    alone = client.post(
+        f"/evidence/{photo.pk}/redact/", {"boxes": too_many, "reason": "Synthetic."}
+    )
+    assert alone.status_code == 422
+    assert f"At most {MAX_BOXES} boxes" in alone.content.decode()
+
+    half = json.dumps([[0, 0, 4, 4]] * (MAX_BOXES // 2 + 1))
+    rows = [[1, 1, 5, 5]] * (MAX_BOXES // 2 + 1)
+    combined = client.post(
+        f"/evidence/{photo.pk}/redact/", _rows(*rows, boxes=half, reason="Synthetic.")
+    )
+    assert combined.status_code == 422
+    assert f"At most {MAX_BOXES} boxes" in combined.content.decode()
+    assert not _copies(photo).exists()

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from incidents.models import Incident, Offense, Victim
 from incidents.screening import Outcome
+from intel.services.subjects import office_today
 
 _counter = itertools.count(1)
 
@@ -61,7 +62,8 @@ def propose_kwargs(incident: Incident, control_official, **overrides):
         "predicate_element": (off.elements[0] if off and off.elements else "element"),
         "predicate_facts": "Synthetic: three calls from one number naming the officer's street.",
         "predicate_source": "Victim statement (synthetic)",
-        "predicate_date": timezone.localdate(),
+        # The office's own today: a UTC date may already be tomorrow there (intel office_today).
+        "predicate_date": office_today(incident.office),
         "collection_method": "officer_observation",
         "sensitivity": "open",
         "source_reliability": "reliable",

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from cases.models import Case
 from cases.tests.factories import make_incident
 from intel.models import Subject
+from intel.services.subjects import office_today
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +47,7 @@ def test_subject_form_keeps_input_on_error_and_proposes_when_complete(world, sig
         "predicate_element": offense.elements[0],
         "predicate_facts": "",
         "predicate_source": "Synthetic statement",
-        "predicate_date": timezone.localdate().isoformat(),
+        "predicate_date": office_today(incident.office).isoformat(),
         "collection_method": "officer_observation",
         "sensitivity": "open",
         "source_reliability": "reliable",

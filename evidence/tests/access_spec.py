@@ -57,15 +57,19 @@ def _fresh_item_kwargs(world: World) -> dict:
 
 
 def _upload_kwargs(world: World) -> dict:
-    from evidence.services.resumable import upload_create
+    # One upload for every actor: the matrix's requests carry no Tus-Resumable header, so each is
+    # answered (412, 404 or 403) before anything is written, and a user may have only a few
+    # uploads open at once (CUSTOS_MAX_OPEN_UPLOADS).
+    if "evidence_upload" not in world.objects:
+        from evidence.services.resumable import upload_create
 
-    upload = upload_create(
-        user=world.user("a", "field_officer"),
-        incident=_incident(world),
-        length=len(NOTE),
-        metadata={"filename": "nota.txt"},
-    )
-    return {"upload_id": upload.pk}
+        world.objects["evidence_upload"] = upload_create(
+            user=world.user("a", "field_officer"),
+            incident=_incident(world),
+            length=len(NOTE),
+            metadata={"filename": "nota.txt"},
+        )
+    return {"upload_id": world.objects["evidence_upload"].pk}
 
 
 def _tus(*, ok: int, perm: Perm | None):

@@ -184,6 +184,8 @@ EVIDENCE_S3_REGION = env.str("CUSTOS_EVIDENCE_S3_REGION", default="us-east-1")
 EVIDENCE_S3_ACCESS_KEY_ID = env.str("CUSTOS_EVIDENCE_S3_ACCESS_KEY_ID", default="")
 EVIDENCE_S3_SECRET_ACCESS_KEY = env.str("CUSTOS_EVIDENCE_S3_SECRET_ACCESS_KEY", default="")
 EVIDENCE_MAX_BYTES = env.int("CUSTOS_EVIDENCE_MAX_BYTES", default=4 * 1024**3)
+# Resumable (tus) uploads one user may have open at once: staging disk is bounded (decision 0010).
+CUSTOS_MAX_OPEN_UPLOADS = env.int("CUSTOS_MAX_OPEN_UPLOADS", default=5)
 if EVIDENCE_S3_BUCKET:
     _evidence_storage = {
         "BACKEND": "storages.backends.s3.S3Storage",

@@ -47,8 +47,6 @@ METADATA_KEYS = ("filename", "filetype", "statement", "location")
 # CustodyEvent.location (200), filetype is at most an EvidenceItem.mime_type (100); the name
 # goes through validate_filename as at ingest. "incident" names the incident (id or receipt).
 METADATA_MAX_LENGTHS = {"incident": 40, "filetype": 100, "statement": 5000, "location": 200}
-# Open uploads hold staged bytes on the server's own disk until they complete or expire.
-DEFAULT_MAX_OPEN_UPLOADS = 5
 
 
 class Readable(Protocol):
@@ -83,7 +81,7 @@ class TooManyUploads(Exception):
 
 def max_open_uploads() -> int:
     """Return how many incomplete, unexpired uploads one user may have (CUSTOS_MAX_OPEN_UPLOADS)."""
-    return int(getattr(settings, "CUSTOS_MAX_OPEN_UPLOADS", DEFAULT_MAX_OPEN_UPLOADS))
+    return int(settings.CUSTOS_MAX_OPEN_UPLOADS)
 
 
 def metadata_clean(metadata: dict[str, str]) -> dict[str, str]:

@@ -154,6 +154,20 @@ def refuse_if_disposed(item: EvidenceItem) -> None:
         )
 
 
+def refuse_if_disposed_locked(item: EvidenceItem) -> None:
+    """Lock the item's row, then refuse as refuse_if_disposed does, reading under the lock.
+
+    Call it inside the transaction that writes what must not outlive a disposal (C-37;
+    44 U.S.C. 3106). evidence_dispose locks the whole family before it checks or writes, so
+    this waits for a disposal in progress and then sees it committed; an early
+    refuse_if_disposed alone read the item before any lock and let the write commit after.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("refuse_if_disposed_locked must run inside a transaction.")
+    EvidenceItem.objects.select_for_update(of=("self",)).filter(pk=item.pk).exists()
+    refuse_if_disposed(item)
+
+
 @transaction.atomic
 def evidence_access_record(
     *, item: EvidenceItem, actor: Any, action: str, reason: str = ""

@@ -20,7 +20,11 @@ from audit.services import audit_record
 from evidence import media, storage
 from evidence.models import CustodyEvent, EvidenceItem
 from evidence.services.blobs import blob_claim, store_and_register
-from evidence.services.custody import custody_record, refuse_if_disposed
+from evidence.services.custody import (
+    custody_record,
+    refuse_if_disposed,
+    refuse_if_disposed_locked,
+)
 from evidence.services.ingest import OCR_KINDS
 
 
@@ -87,6 +91,13 @@ def _derive_rows(
     reason: str,
 ) -> EvidenceItem:
     with transaction.atomic():
+        # C-37: no copy of an item that is disposed of. The parent's row is locked and read again
+        # here, before anything is written: evidence_dispose locks the whole family, so a copy
+        # started while its original is being disposed of waits for the disposal and is then
+        # refused, instead of committing as a copy that is not disposed of. Nothing is written
+        # before this raises, and store_and_register removes bytes this call alone stored. A
+        # legal hold does not stop a copy (the hold keeps the content; a copy destroys nothing).
+        refuse_if_disposed_locked(parent)
         blob = blob_claim(sha256=sha256, size=size, key=key)
         stem = parent.original_filename.rsplit(".", 1)[0]
         item = EvidenceItem.objects.create(
@@ -125,8 +136,8 @@ def _derive_rows(
 
 def evidence_working_copy(*, item: EvidenceItem) -> EvidenceItem | None:
     """Make the metadata-free working copy of an image once; return it (None if not an image)."""
-    if item.kind != "image" or item.parent_id is not None:
-        return None
+    if item.kind != "image" or item.parent_id is not None or item.disposed_at is not None:
+        return None  # a disposed item gets no new copy (C-37); _derive_rows checks it again
     existing = item.derivatives.filter(derivation=EvidenceItem.Derivation.WORKING_COPY).first()
     if existing is not None:
         return existing  # a task run twice makes one copy

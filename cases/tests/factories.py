@@ -108,3 +108,25 @@ def le_agency(**overrides):
     }
     values.update(overrides)
     return RecipientAgency.objects.create(**values)
+
+
+def correction_notice(world):
+    """One correction notice to one past recipient (a release, then a correction), not yet sent."""
+    from intel import services
+    from intel.models import RecipientNotice
+
+    subject = active_subject(world)
+    services.disseminate_intelligence(
+        subject_id=subject.pk,
+        actor=world.user("a", "supervisor"),
+        agency=le_agency(),
+        recipient_name="Synthetic Liaison Officer",
+        purpose="Synthetic joint threat investigation",
+    )
+    services.subject_correct(
+        subject=subject,
+        actor=world.user("a", "rs_approver"),
+        field_changes={"source_reliability": "unreliable"},
+        reason="Synthetic: the source was misread.",
+    )
+    return RecipientNotice.objects.get()

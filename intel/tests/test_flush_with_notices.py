@@ -12,29 +12,11 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from cases.tests.factories import active_subject, le_agency
-from intel import services, triggers
+from cases.tests.factories import correction_notice
+from intel import triggers
 from intel.models import RecipientNotice
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _a_correction_notice(world) -> RecipientNotice:
-    subject = active_subject(world)
-    services.disseminate_intelligence(
-        subject_id=subject.pk,
-        actor=world.user("a", "supervisor"),
-        agency=le_agency(),
-        recipient_name="Synthetic Liaison Officer",
-        purpose="Synthetic joint threat investigation",
-    )
-    services.subject_correct(
-        subject=subject,
-        actor=world.user("a", "rs_approver"),
-        field_changes={"source_reliability": "unreliable"},
-        reason="Synthetic: the source was misread.",
-    )
-    return RecipientNotice.objects.get()
 
 
 def _guard_triggers() -> set[str]:
@@ -54,11 +36,11 @@ def _guard_triggers() -> set[str]:
 
 def test_a_transactional_test_with_a_notice_ends_with_a_clean_flush(world):
     # The test itself is the teardown: pytest-django flushes after it (this errored on SQLite).
-    assert _a_correction_notice(world).pk
+    assert correction_notice(world).pk
 
 
 def test_flush_empties_the_notices_and_puts_the_guard_back(world):
-    _a_correction_notice(world)
+    correction_notice(world)
     guard = _guard_triggers()
     assert guard
 

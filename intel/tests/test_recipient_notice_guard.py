@@ -11,8 +11,8 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
-from cases.tests.factories import active_subject, le_agency
-from intel import services, triggers
+from cases.tests.factories import active_subject, correction_notice
+from intel import triggers
 from intel.models import RecipientNotice
 
 pytestmark = pytest.mark.django_db
@@ -21,21 +21,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def notice(world) -> RecipientNotice:
     """One correction notice to one past recipient, not yet sent."""
-    subject = active_subject(world)
-    services.disseminate_intelligence(
-        subject_id=subject.pk,
-        actor=world.user("a", "supervisor"),
-        agency=le_agency(),
-        recipient_name="Synthetic Liaison Officer",
-        purpose="Synthetic joint threat investigation",
-    )
-    services.subject_correct(
-        subject=subject,
-        actor=world.user("a", "rs_approver"),
-        field_changes={"source_reliability": "unreliable"},
-        reason="Synthetic: the source was misread.",
-    )
-    return RecipientNotice.objects.get()
+    return correction_notice(world)
 
 
 def _refused(sql: str, params: list) -> None:

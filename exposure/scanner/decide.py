@@ -121,5 +121,46 @@ def decide(
     return DocumentResult(document_id, tuple(exposures), tuple(mentions))
 
 
+def _labels_of(bits: int) -> tuple[str, ...]:
+    """Return the labels of a bit set (bit i is ``_LABEL_ORDER[i]``), memoised."""
+    labels = _LABELS_BY_BITS.get(bits)
+    if labels is None:
+        labels = tuple(label for i, label in enumerate(_LABEL_ORDER) if bits & (1 << i))
+        _LABELS_BY_BITS[bits] = labels
+    return labels
+
+
+_LABELS_BY_BITS: dict[int, tuple[str, ...]] = {}
+
+
+def from_compiled(
+    document_id: str | None,
+    exposures: Sequence[tuple[int, int, bool, list[tuple[int, int]]]],
+    mentions: Sequence[tuple[int, list[tuple[int, int]]]],
+    person_ids: Sequence[str],
+) -> DocumentResult:
+    """Return the result of the compiled core's ``decide`` (the same rules, native.py)."""
+    if not exposures and not mentions:
+        return DocumentResult(document_id)
+    return DocumentResult(
+        document_id,
+        tuple(
+            sorted(
+                (
+                    Exposure(person_ids[person], _labels_of(bits), restricted, tuple(spans))
+                    for person, bits, restricted, spans in exposures
+                ),
+                key=lambda exposure: exposure.person,
+            )
+        ),
+        tuple(
+            sorted(
+                (Mention(person_ids[person], tuple(spans)) for person, spans in mentions),
+                key=lambda mention: mention.person,
+            )
+        ),
+    )
+
+
 def _spans(hits: Iterable[Hit]) -> tuple[tuple[int, int], ...]:
     return tuple(sorted({(hit.start, hit.end) for hit in hits}))

@@ -11,13 +11,14 @@ import json
 from collections.abc import Callable, Iterable, Iterator
 from typing import IO, Any
 
+from . import native
 from .candidates import Hit, ShapeFinder
-from .decide import DocumentResult, decide
+from .decide import DocumentResult, decide, from_compiled
 from .identifiers import iter_streets
 from .index import ExposureIndex, unpack_entries, unpack_token
 from .kinds import Kind
 from .names import NameFinder
-from .normalise import normalise
+from .normalise import NormalisedText, ascii_fold, normalise
 
 # Bounds on the per-scanner memo of candidate -> roster entries. The memo holds
 # candidate text seen in documents (never roster values) and spares a repeated
@@ -25,13 +26,20 @@ from .normalise import normalise
 _CACHE_LIMIT = 400_000
 _STREET_WINDOW = 400  # characters either side of a name
 _STREET_REACH = 100  # characters either side of a street-type word: its three name words
+_KINDS = {int(kind): kind for kind in Kind}
 
 
 class Scanner:
     """Scan documents for roster exposures using a plaintext-free index."""
 
-    def __init__(self, index: ExposureIndex) -> None:
+    def __init__(self, index: ExposureIndex, compiled: bool | None = None) -> None:
+        """``compiled``: use the compiled core (default: when it is built, see native.py)."""
         self.index = index
+        if compiled is None:
+            compiled = native.available()
+        elif compiled and not native.available():
+            raise RuntimeError("The compiled scanner core is not built: run scripts/build-native.")
+        self._core = native.core(index) if compiled else None
         self._entries = index.entries
         self._tokens = index.tokens
         self._lookup_cache: dict[tuple[str, str], tuple[tuple[int, int], ...]] = {}
@@ -74,7 +82,14 @@ class Scanner:
 
     def hits(self, text: str) -> list[Hit]:
         """Return every roster key found in a text, before any decision."""
-        normalised = normalise(text)
+        if self._core is not None:
+            return [
+                Hit(person, _KINDS[kind], start, end)
+                for person, kind, start, end in self._core.hits(ascii_fold(text))
+            ]
+        return self._python_hits(normalise(text))
+
+    def _python_hits(self, normalised: NormalisedText) -> list[Hit]:
         hits = self.shapes.find(normalised)
         name_hits = self.names.find(normalised)
         if not any(hit.kind == Kind.NAME for hit in name_hits):
@@ -115,6 +130,9 @@ class Scanner:
 
     def scan(self, text: str, document_id: str | None = None) -> DocumentResult:
         """Scan one document and decide its exposures and mentions."""
+        if self._core is not None:
+            exposures, mentions = self._core.scan(ascii_fold(text))
+            return from_compiled(document_id, exposures, mentions, self.index.person_ids)
         return decide(document_id, self.hits(text), self.index.person_ids)
 
 

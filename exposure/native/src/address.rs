@@ -1,0 +1,460 @@
+//! Street addresses and street names (exposure/scanner/identifiers.py:
+//! `iter_addresses`, `iter_streets`, `word_tokens`, `_word_info`).
+
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
+use std::rc::Rc;
+
+use pyo3::exceptions::PyValueError;
+use pyo3::prelude::*;
+use pyo3::types::PyDict;
+
+use crate::text::{fold_digit, name_tokens};
+use crate::{cfg_map, cfg_str, cfg_strings, regex};
+
+/// One address found by `iter_addresses`: canonical house number, street core
+/// and street type, and its span (offsets plus the caller's offset).
+pub struct Address {
+    pub number: Vec<u8>,
+    pub core: Vec<u8>,
+    pub kind: Vec<u8>,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// Like Python's `_WORD_CACHE_LIMIT`.
+const WORD_CACHE_LIMIT: usize = 200_000;
+
+// Token flags (membership of one token in the canonical word sets).
+const T_UNIT: u8 = 1;
+const T_DIRECTIONAL: u8 = 2;
+const T_TYPE: u8 = 4;
+
+// Word flags: the key (" ".join(tokens)) and the raw word.
+const K_TYPE: u16 = 1;
+const K_ES_TYPE: u16 = 2;
+const K_UNIT: u16 = 4;
+const K_EJE: u16 = 8;
+const K_VLAL: u16 = 16;
+const W_STOP: u16 = 32;
+const W_PARTICLE: u16 = 64;
+const W_MARKER: u16 = 128; // word.strip(".") in _NUMBER_MARKERS
+const W_DIGIT: u16 = 256; // any digit in the word
+
+/// A fast non-cryptographic hasher (FxHash) for the per-word memo: its keys
+/// are short document words, hashed once per word occurrence.
+#[derive(Default)]
+struct WordHasher(u64);
+
+impl Hasher for WordHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let word = u64::from_le_bytes(chunk.try_into().unwrap());
+            self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(K);
+        }
+        for &b in chunks.remainder() {
+            self.0 = (self.0.rotate_left(5) ^ b as u64).wrapping_mul(K);
+        }
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.0 = (self.0.rotate_left(5) ^ n as u64).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type WordMemo = HashMap<Vec<u8>, Rc<WordInfo>, BuildHasherDefault<WordHasher>>;
+
+/// `_word_info(word)` plus everything the loops ask about the word, memoised.
+struct WordInfo {
+    /// `word_tokens(word)`, each with its `T_*` flags.
+    tokens: Vec<(Vec<u8>, u8)>,
+    /// `_type_of(key)`, filled only when the key is a (Spanish) street type.
+    kind: Vec<u8>,
+    /// `house_number(group 1)` of `_HOUSE_NUMBER.fullmatch(word.strip(".,"))`.
+    number: Option<Vec<u8>>,
+    flags: u16,
+}
+
+pub struct Addresses {
+    types: HashSet<Vec<u8>>,
+    es_types: HashSet<Vec<u8>>,
+    directionals: HashSet<Vec<u8>>,
+    units: HashSet<Vec<u8>>,
+    spellings: HashMap<Vec<u8>, Vec<u8>>,
+    spelled_ordinals: HashMap<Vec<u8>, Vec<u8>>,
+    stop_words: HashSet<Vec<u8>>,
+    particles: HashSet<Vec<u8>>,
+    markers: HashSet<Vec<u8>>,
+    ordinal: regex::bytes::Regex,
+    house_number: regex::bytes::Regex,
+    address_word: [bool; 256],
+    street_word: [bool; 256],
+    memo: RefCell<WordMemo>,
+}
+
+fn byte_set(cfg: &PyDict, key: &str) -> PyResult<HashSet<Vec<u8>>> {
+    Ok(cfg_strings(cfg, key)?.into_iter().map(String::into_bytes).collect())
+}
+
+fn byte_map(cfg: &PyDict, key: &str) -> PyResult<HashMap<Vec<u8>, Vec<u8>>> {
+    Ok(cfg_map(cfg, key)?.into_iter().map(|(k, v)| (k.into_bytes(), v.into_bytes())).collect())
+}
+
+fn anchored(cfg: &PyDict, key: &str) -> PyResult<regex::bytes::Regex> {
+    regex(&format!("^(?:{})$", cfg_str(cfg, key)?))
+}
+
+/// The byte class of a word pattern `[...]+` (words are its maximal runs).
+fn word_class(cfg: &PyDict, key: &str) -> PyResult<[bool; 256]> {
+    let pattern = cfg_str(cfg, key)?;
+    if !(pattern.starts_with('[') && pattern.ends_with("]+")) {
+        return Err(PyValueError::new_err(format!("{key}: a character class run \"[...]+\" expected")));
+    }
+    let class = regex(&format!("^{}$", &pattern[..pattern.len() - 1]))?;
+    let mut table = [false; 256];
+    for b in 0..128u8 {
+        table[b as usize] = class.is_match(&[b]);
+    }
+    Ok(table)
+}
+
+/// Python's `str.strip(chars)` on bytes.
+fn strip<'a>(word: &'a [u8], chars: &[u8]) -> &'a [u8] {
+    let mut start = 0;
+    let mut end = word.len();
+    while start < end && chars.contains(&word[start]) {
+        start += 1;
+    }
+    while end > start && chars.contains(&word[end - 1]) {
+        end -= 1;
+    }
+    &word[start..end]
+}
+
+/// `house_number(raw)`: look-alikes folded, digits only, no leading zeros, "0" if none.
+fn house_number(raw: &[u8]) -> Vec<u8> {
+    let mut out: Vec<u8> = Vec::with_capacity(raw.len());
+    for &b in raw {
+        let d = fold_digit(b);
+        if d.is_ascii_digit() && !(out.is_empty() && d == b'0') {
+            out.push(d);
+        }
+    }
+    if out.is_empty() {
+        out.push(b'0');
+    }
+    out
+}
+
+/// Maximal runs of `class` bytes in `text[start..end]`: (start, end) pairs.
+fn words(text: &[u8], start: usize, end: usize, class: &[bool; 256]) -> Vec<(usize, usize)> {
+    let end = end.min(text.len());
+    let mut out = Vec::new();
+    let mut i = start;
+    while i < end {
+        if class[text[i] as usize] {
+            let s = i;
+            while i < end && class[text[i] as usize] {
+                i += 1;
+            }
+            out.push((s, i));
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
+/// `_street_core_tokens`: drop directionals (unless alone), later type words,
+/// stop at a unit word.
+fn street_core<'a, I: Iterator<Item = &'a (Vec<u8>, u8)>>(tokens: I) -> Option<Vec<u8>> {
+    let mut core: Vec<u8> = Vec::new();
+    let mut have_tokens = false;
+    let mut directionals: Vec<u8> = Vec::new();
+    let mut have_directionals = false;
+    for (token, flags) in tokens {
+        if flags & T_UNIT != 0 {
+            break;
+        }
+        if flags & T_DIRECTIONAL != 0 {
+            if have_directionals {
+                directionals.push(b' ');
+            }
+            directionals.extend_from_slice(token);
+            have_directionals = true;
+            continue;
+        }
+        if flags & T_TYPE != 0 && have_tokens {
+            continue;
+        }
+        if have_tokens {
+            core.push(b' ');
+        }
+        core.extend_from_slice(token);
+        have_tokens = true;
+    }
+    let out = if have_tokens { core } else { directionals };
+    if out.is_empty() {
+        None
+    } else {
+        Some(out)
+    }
+}
+
+impl Addresses {
+    pub fn new(cfg: &PyDict) -> PyResult<Addresses> {
+        Ok(Addresses {
+            types: byte_set(cfg, "canonical_types")?,
+            es_types: byte_set(cfg, "canonical_es_types")?,
+            directionals: byte_set(cfg, "canonical_directionals")?,
+            units: byte_set(cfg, "canonical_units")?,
+            spellings: byte_map(cfg, "type_spellings")?,
+            spelled_ordinals: byte_map(cfg, "spelled_ordinals")?,
+            stop_words: byte_set(cfg, "stop_words")?,
+            particles: byte_set(cfg, "spanish_particles")?,
+            markers: byte_set(cfg, "number_markers")?,
+            ordinal: anchored(cfg, "ordinal_pattern")?,
+            house_number: anchored(cfg, "house_number_pattern")?,
+            address_word: word_class(cfg, "address_word_pattern")?,
+            street_word: word_class(cfg, "street_word_pattern")?,
+            memo: RefCell::new(WordMemo::default()),
+        })
+    }
+
+    /// `word_tokens(word)`.
+    fn word_tokens(&self, word: &[u8]) -> Vec<Vec<u8>> {
+        let bare = strip(word, b".,'");
+        if let Some(captures) = self.ordinal.captures(bare) {
+            let digits = captures.get(1).map_or(&b""[..], |m| m.as_bytes());
+            // f"#{int(fold_digits(group))}"
+            let mut token = vec![b'#'];
+            let mut started = false;
+            for &b in digits {
+                let d = fold_digit(b);
+                if d == b'0' && !started {
+                    continue;
+                }
+                started = true;
+                token.push(d);
+            }
+            if !started {
+                token.push(b'0');
+            }
+            return vec![token];
+        }
+        if let Some(number) = self.spelled_ordinals.get(bare) {
+            let mut token = vec![b'#'];
+            token.extend_from_slice(number);
+            return vec![token];
+        }
+        name_tokens(word)
+    }
+
+    /// `_word_info(word)`, memoised per scanner like Python's caches.
+    fn info(&self, word: &[u8]) -> Rc<WordInfo> {
+        if let Some(found) = self.memo.borrow().get(word) {
+            return found.clone();
+        }
+        let tokens = self.word_tokens(word);
+        let key = tokens.join(&b' ');
+        let mut flags = 0u16;
+        if self.types.contains(&key) {
+            flags |= K_TYPE;
+        }
+        if self.es_types.contains(&key) {
+            flags |= K_ES_TYPE;
+        }
+        if self.units.contains(&key) {
+            flags |= K_UNIT;
+        }
+        if key == b"eje" {
+            flags |= K_EJE;
+        }
+        if key == b"vlal" {
+            flags |= K_VLAL;
+        }
+        if self.stop_words.contains(word) {
+            flags |= W_STOP;
+        }
+        if self.particles.contains(word) {
+            flags |= W_PARTICLE;
+        }
+        if self.markers.contains(strip(word, b".")) {
+            flags |= W_MARKER;
+        }
+        if word.iter().any(u8::is_ascii_digit) {
+            flags |= W_DIGIT;
+        }
+        let kind = if flags & (K_TYPE | K_ES_TYPE | K_EJE) != 0 {
+            self.spellings.get(&key).cloned().unwrap_or_else(|| key.clone())
+        } else {
+            Vec::new()
+        };
+        let number = self
+            .house_number
+            .captures(strip(word, b".,"))
+            .and_then(|c| c.get(1))
+            .map(|m| house_number(m.as_bytes()));
+        let tokens = tokens
+            .into_iter()
+            .map(|token| {
+                let mut f = 0u8;
+                if self.units.contains(&token) {
+                    f |= T_UNIT;
+                }
+                if self.directionals.contains(&token) {
+                    f |= T_DIRECTIONAL;
+                }
+                if self.types.contains(&token) {
+                    f |= T_TYPE;
+                }
+                (token, f)
+            })
+            .collect();
+        let found = Rc::new(WordInfo { tokens, kind, number, flags });
+        let mut memo = self.memo.borrow_mut();
+        if memo.len() >= WORD_CACHE_LIMIT {
+            memo.clear();
+        }
+        memo.insert(word.to_vec(), found.clone());
+        found
+    }
+
+    /// `iter_addresses(folded, offset)`: `folded` is the slice the Python code
+    /// was given (a copy of the window), offsets are relative to it plus `offset`.
+    pub fn iter_addresses(&self, folded: &[u8], offset: usize) -> Vec<Address> {
+        let words = words(folded, 0, folded.len(), &self.address_word);
+        let infos: Vec<Rc<WordInfo>> = words.iter().map(|&(s, e)| self.info(&folded[s..e])).collect();
+        let count = words.len();
+        let mut out = Vec::new();
+        for i in 0..count {
+            let info = &infos[i];
+            let word_start = words[i].0;
+            if let Some(number) = &info.number {
+                if i == 0 || words[i - 1].1 < word_start {
+                    // English: the type is the first type word after at least one word.
+                    for j in i + 2..(i + 7).min(count) {
+                        if infos[j].flags & K_TYPE != 0 {
+                            let core = street_core(infos[i + 1..j].iter().flat_map(|x| x.tokens.iter()));
+                            if let Some(core) = core {
+                                out.push(Address {
+                                    number: number.clone(),
+                                    core,
+                                    kind: infos[j].kind.clone(),
+                                    start: offset + word_start,
+                                    end: offset + words[j].1,
+                                });
+                            }
+                            break;
+                        }
+                    }
+                    if i + 2 < count && infos[i + 1].flags & K_ES_TYPE != 0 {
+                        // "1234 Calle Roble, San Antonio": one to three words after the type.
+                        let kind = &infos[i + 1].kind;
+                        for last in i + 2..(i + 5).min(count) {
+                            if last > i + 2 && folded[words[last - 1].1..words[last].0].contains(&b',') {
+                                break;
+                            }
+                            if infos[last].flags & K_UNIT != 0 || infos[last].number.is_some() {
+                                break;
+                            }
+                            if infos[last].flags & W_PARTICLE != 0 {
+                                continue;
+                            }
+                            let core = street_core(infos[i + 2..last + 1].iter().flat_map(|x| x.tokens.iter()));
+                            if let Some(core) = core {
+                                out.push(Address {
+                                    number: number.clone(),
+                                    core,
+                                    kind: kind.clone(),
+                                    start: offset + word_start,
+                                    end: offset + words[last].1,
+                                });
+                            }
+                        }
+                    }
+                }
+            }
+            let eje = info.flags & K_EJE != 0;
+            if info.flags & K_ES_TYPE != 0 || (eje && i + 1 < count && infos[i + 1].flags & K_VLAL != 0) {
+                let first_name_word = i + if eje { 2 } else { 1 };
+                for j in first_name_word + 1..(first_name_word + 7).min(count) {
+                    if let Some(later_number) = &infos[j].number {
+                        if infos[j].flags & W_DIGIT == 0 {
+                            continue;
+                        }
+                        let core = street_core(
+                            (first_name_word..j)
+                                .filter(|&k| infos[k].flags & W_MARKER == 0)
+                                .flat_map(|k| infos[k].tokens.iter()),
+                        );
+                        if let Some(core) = core {
+                            out.push(Address {
+                                number: later_number.clone(),
+                                core,
+                                kind: info.kind.clone(),
+                                start: offset + word_start,
+                                end: offset + words[j].1,
+                            });
+                        }
+                        break;
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// `iter_streets(folded, start, end)`: words of `folded[start..end]` (end
+    /// clamped to the length), offsets into `folded`. Returns ("core type", start, end).
+    pub fn iter_streets(&self, folded: &[u8], start: usize, end: usize) -> Vec<(Vec<u8>, usize, usize)> {
+        let words = words(folded, start, end, &self.street_word);
+        let infos: Vec<Rc<WordInfo>> = words.iter().map(|&(s, e)| self.info(&folded[s..e])).collect();
+        let count = words.len();
+        let mut out = Vec::new();
+        for i in 0..count {
+            let flags = infos[i].flags;
+            if flags & K_TYPE != 0 && i > 0 {
+                let kind = &infos[i].kind;
+                // "lives on Maple Ave": the name is the one to three words before.
+                for length in 1..=i.min(3) {
+                    let first = i - length;
+                    if infos[first].flags & W_STOP != 0 {
+                        break;
+                    }
+                    if let Some(mut core) = street_core(infos[first..i].iter().flat_map(|x| x.tokens.iter())) {
+                        core.push(b' ');
+                        core.extend_from_slice(kind);
+                        out.push((core, words[first].0, words[i].1));
+                    }
+                }
+            }
+            if flags & K_ES_TYPE != 0 && i + 1 < count {
+                let kind = &infos[i].kind;
+                // "en la calle Hidalgo": the name is the one to three words after.
+                for length in 1..=(count - i - 1).min(4) {
+                    let last = i + length;
+                    if infos[last].flags & W_STOP != 0 {
+                        if length > 1 && infos[last].flags & W_PARTICLE != 0 {
+                            continue;
+                        }
+                        break;
+                    }
+                    if let Some(mut core) = street_core(infos[i + 1..last + 1].iter().flat_map(|x| x.tokens.iter())) {
+                        core.push(b' ');
+                        core.extend_from_slice(kind);
+                        out.push((core, words[i].0, words[last].1));
+                    }
+                }
+            }
+        }
+        out
+    }
+}

@@ -1,0 +1,125 @@
+"""The compiled per-document core (``exposure/native``, Rust), when it is built.
+
+``Scanner.hits`` runs the same rules in Python; the core is a faster route to
+the same hits (checked equal in ``exposure/tests/test_native_core.py``). Its
+rules are not written twice by hand: every pattern, word list and table comes
+from the Python modules here, in ``config()``. Build it with
+``scripts/build-native`` (``scripts/bootstrap`` does); without it the Python
+route is used, and ``CUSTOS_SCANNER=python`` forces that route.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from . import candidates, identifiers, names, vocabulary
+from .normalise import _ASCII_CASED, _ASCII_LOWER, CASED_LETTERS_TABLE, LETTERS_TABLE
+
+try:
+    from . import _native  # type: ignore[attr-defined]
+except ImportError:  # not built: the pure-Python route
+    _native = None
+
+
+def available() -> bool:
+    """Return whether the compiled core is built and not switched off."""
+    return _native is not None and os.environ.get("CUSTOS_SCANNER", "") != "python"
+
+
+def _tables() -> dict[str, Any]:
+    return {
+        "ascii_lower": _ASCII_LOWER,
+        "ascii_cased": _ASCII_CASED,
+        "letters": LETTERS_TABLE,
+        "cased_letters": CASED_LETTERS_TABLE,
+    }
+
+
+def _shape_config() -> dict[str, Any]:
+    """What shapes.rs needs (candidates.py, identifiers.py key functions)."""
+    python_patterns = {
+        pattern: expression.pattern for pattern, expression in candidates._PYTHON.items()
+    }
+    return {
+        "shapes": dict(candidates._SHAPES),
+        "shape_ids": {
+            name: getattr(candidates, name)
+            for name in (
+                "PHONE_US",
+                "PHONE_INTL",
+                "EMAIL",
+                "ADDRESS_EN",
+                "ADDRESS_ES",
+                "SSN",
+                "DIGIT_TOKEN",
+                "PLATE_WORD",
+                "PHONE_LONG",
+                "STREET_TYPE",
+                "ADDRESS_NUMBER_ES",
+            )
+        },
+        "windows": dict(candidates._WINDOW),
+        "window_patterns": python_patterns,
+        "min_phone_digits": candidates._MIN_PHONE_DIGITS,
+        "max_plate": candidates._MAX_PLATE,
+        "name_after_type": candidates._NAME_AFTER_TYPE,
+        "address_words_back": candidates._ADDRESS_WORDS_BACK,
+        # International numbers ("+44 ...") need libphonenumber's metadata: the
+        # core calls back into identifiers.phone_key for those (rare) spans.
+        "phone_key": identifiers.phone_key,
+        "plate_context_skip": ["number", "no", "num", "numero", "is", "es", "de"],
+        # email_key's "at" / "dot" spellings (identifiers._AT, identifiers._DOT).
+        "email_at_pattern": identifiers._AT.pattern,
+        "email_dot_pattern": identifiers._DOT.pattern,
+    }
+
+
+def _address_config() -> dict[str, Any]:
+    """What address.rs needs (identifiers.py word lists and spellings)."""
+    return {
+        "canonical_types": sorted(identifiers._CANONICAL_TYPES),
+        "canonical_es_types": sorted(identifiers._CANONICAL_ES_TYPES),
+        "canonical_directionals": sorted(identifiers._CANONICAL_DIRECTIONALS),
+        "canonical_units": sorted(identifiers._CANONICAL_UNITS),
+        "type_spellings": dict(identifiers._CANONICAL_TYPE_SPELLINGS),
+        "spelled_ordinals": dict(identifiers._SPELLED_ORDINALS),
+        "stop_words": sorted(identifiers._STOP_WORDS),
+        "spanish_particles": sorted(identifiers._SPANISH_PARTICLES),
+        "number_markers": sorted(identifiers._NUMBER_MARKERS),
+        "ordinal_pattern": identifiers._ORDINAL.pattern,
+        "house_number_pattern": identifiers._HOUSE_NUMBER.pattern,
+        "address_word_pattern": identifiers._ADDRESS_WORD.pattern,
+        "street_word_pattern": identifiers._STREET_WORD.pattern,
+    }
+
+
+def _name_config() -> dict[str, Any]:
+    """What names.rs needs (names.py)."""
+    return {
+        "name_particles": sorted(vocabulary.NAME_PARTICLES),
+        "relation_words": names._RELATION_WORDS.pattern.decode("ascii"),
+        "max_gap": names._MAX_GAP,
+        "relative_window": names._RELATIVE_WINDOW,
+        "relation_distance": names._RELATION_DISTANCE,
+    }
+
+
+def config(index: Any) -> dict[str, Any]:
+    """Return everything the core is built from: the index's digests and key, and the rules."""
+    return {
+        "key": index.key,
+        "entries": index.entries,
+        "tokens": index.tokens,
+        "street_type_shape": candidates._SHAPES[candidates.STREET_TYPE],
+        **_tables(),
+        **_shape_config(),
+        **_address_config(),
+        **_name_config(),
+    }
+
+
+def core(index: Any) -> Any:
+    """Return a compiled core for an index (the caller checks ``available()``)."""
+    assert _native is not None
+    return _native.Core(config(index))

@@ -242,6 +242,8 @@ def main() -> None:
     index = build_index(roster, key=KEY)
     build_cpu = time.process_time() - build_cpu_started
     scanner = Scanner(index)
+    route = "compiled core (exposure/native)" if scanner._core is not None else "pure Python"
+    print(f"scanner route: {route}")
     rss_index = current_rss_mb() - rss_before
     print(
         f"index: build {index.stats.build_seconds:.2f} s wall, {build_cpu:.2f} s CPU "

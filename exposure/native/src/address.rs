@@ -3,7 +3,6 @@
 
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
-use std::hash::{BuildHasherDefault, Hasher};
 use std::rc::Rc;
 
 use pyo3::exceptions::PyValueError;
@@ -42,34 +41,10 @@ const W_PARTICLE: u16 = 64;
 const W_MARKER: u16 = 128; // word.strip(".") in _NUMBER_MARKERS
 const W_DIGIT: u16 = 256; // any digit in the word
 
-/// A fast non-cryptographic hasher (FxHash) for the per-word memo: its keys
-/// are short document words, hashed once per word occurrence.
-#[derive(Default)]
-struct WordHasher(u64);
-
-impl Hasher for WordHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
-        let mut chunks = bytes.chunks_exact(8);
-        for chunk in &mut chunks {
-            let word = u64::from_le_bytes(chunk.try_into().unwrap());
-            self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(K);
-        }
-        for &b in chunks.remainder() {
-            self.0 = (self.0.rotate_left(5) ^ b as u64).wrapping_mul(K);
-        }
-    }
-
-    fn write_usize(&mut self, n: usize) {
-        self.0 = (self.0.rotate_left(5) ^ n as u64).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-type WordMemo = HashMap<Vec<u8>, Rc<WordInfo>, BuildHasherDefault<WordHasher>>;
+// The std hasher (SipHash, randomly keyed): memo keys are words of untrusted
+// documents (public tips), so a fast unkeyed hash would let a crafted document
+// collide them all.
+type WordMemo = HashMap<Vec<u8>, Rc<WordInfo>>;
 
 /// `_word_info(word)` plus everything the loops ask about the word, memoised.
 struct WordInfo {

@@ -165,9 +165,3 @@ pub fn fold_digit(b: u8) -> u8 {
         other => other,
     }
 }
-
-/// Python's `str.isalnum` / `isalpha` / `isdigit` on one ASCII character.
-#[inline]
-pub fn is_alnum(b: u8) -> bool {
-    b.is_ascii_alphanumeric()
-}

@@ -163,7 +163,7 @@ class ShapeFinder:
             return []
         reports = {
             pattern: self._spans(
-                text.original if pattern == DIGIT_TOKEN else text.lower, pattern, pattern_ends
+                text.ascii_original if pattern == DIGIT_TOKEN else text.lower, pattern, pattern_ends
             )
             for pattern, pattern_ends in ends.items()
             if pattern not in (ADDRESS_EN, ADDRESS_ES, ADDRESS_NUMBER_ES)
@@ -207,6 +207,13 @@ class ShapeFinder:
         regions: list[tuple[int, int]] = []
         for end in pattern_ends:
             start = max(0, end - window)
+            # Back up to a word start so the window does not cut a token, but not
+            # past the previous window: that one is merged with this one anyway.
+            # (Backing up and merging first keeps a long run of letters and
+            # digits from being rescanned once per match in it: linear time.)
+            limit = regions[-1][1] if regions else 0
+            while start > limit and lower[start - 1].isalnum():
+                start -= 1
             if regions and start <= regions[-1][1]:
                 regions[-1] = (regions[-1][0], max(regions[-1][1], end))
             else:
@@ -214,9 +221,6 @@ class ShapeFinder:
         spans: dict[int, int] = {}
         expression = _PYTHON[pattern]
         for start, end in regions:
-            # Back up to a word start so the window does not cut a token.
-            while start > 0 and lower[start - 1].isalnum():
-                start -= 1
             for match in expression.finditer(lower, start, end):
                 if match.end() > spans.get(match.start(), -1):
                     spans[match.start()] = match.end()
@@ -276,7 +280,7 @@ class ShapeFinder:
                     self._emit(hits, "addr", f"{number} {core} {kind}", start, end)
 
     def _plates_around(self, text: NormalisedText, spans: dict[int, int], hits: list[Hit]) -> None:
-        lower, original = text.lower, text.original
+        lower, original = text.lower, text.ascii_original
         for start, end in spans.items():
             if end - start > _MAX_PLATE:
                 continue

@@ -12,6 +12,8 @@ same memo answers in one dict lookup.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from collections.abc import Callable
 
@@ -78,7 +80,7 @@ class NameFinder:
                 if any(self._token_info(word) is None for word in canonical):
                     continue
                 span_start, span_end = sequence[0][1], sequence[-1][2]
-                if not _written_as_name(text.original, span_start, span_end):
+                if not _written_as_name(text.ascii_original, span_start, span_end):
                     continue
                 for person, role in self._lookup("name", " ".join(canonical)):
                     marker = (person, span_start, span_end)
@@ -124,26 +126,39 @@ class NameFinder:
         ]
         if not relations:
             return found
-        letters, original = text.letters_bytes, text.original
+        letters, original = text.letters_bytes, text.ascii_original
+        relation_starts = [relation_start for relation_start, _end in relations]
+
+        def relation_near(start: int, end: int) -> bool:
+            # Is a relation word within _RELATION_DISTANCE of [start, end)? Binary
+            # search: a long list of names and relation words stays linear.
+            i = bisect.bisect_left(relation_starts, start - _RELATION_DISTANCE)
+            limit = end + _RELATION_DISTANCE
+            while i < len(relations) and relations[i][0] <= limit:
+                if relations[i][1] <= limit:
+                    return True
+                i += 1
+            return False
+
         for person, spans in own_spans.items():
+            ordered = sorted(spans)
+            span_starts = [span_start for span_start, _end in ordered]
+            reach_ends = list(itertools.accumulate((end for _start, end in ordered), max))
             for span_start, span_end in spans:
                 window_start = max(0, span_start - _RELATIVE_WINDOW)
                 window_end = span_end + _RELATIVE_WINDOW
-                if not any(
-                    relation_start >= window_start - _RELATION_DISTANCE
-                    and relation_end <= window_end + _RELATION_DISTANCE
-                    for relation_start, relation_end in relations
-                ):
+                if not relation_near(window_start, window_end):
                     continue
                 window = letters[window_start:window_end]
                 for match in _WORD.finditer(window):
                     start, end = window_start + match.start(), window_start + match.end()
-                    if any(s <= start < e for s, e in spans):
-                        continue  # part of the officer's own name
                     # A given name alone is a weak signal; demand the capital
                     # letter a name is written with so "may" or "will" do not count.
                     if not original[start].isupper():
                         continue
+                    position = bisect.bisect_right(span_starts, start) - 1
+                    if position >= 0 and reach_ends[position] > start:
+                        continue  # part of the officer's own name
                     relatives = self._token_info(canonical_name_token(match.group().decode()))
                     if not relatives or person not in relatives:
                         continue
@@ -154,11 +169,7 @@ class NameFinder:
                         continue
                     # A given name alone is common; count it only when a relation
                     # word stands next to it ("his wife Jennifer", "Tammy (son)").
-                    if not any(
-                        relation_start >= start - _RELATION_DISTANCE
-                        and relation_end <= end + _RELATION_DISTANCE
-                        for relation_start, relation_end in relations
-                    ):
+                    if not relation_near(start, end):
                         continue
                     found.append(Hit(person, Kind.RELATIVE_GIVEN, start, end))
         return found

@@ -13,7 +13,8 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from . import candidates, identifiers, names, vocabulary
+from . import candidates, identifiers, kinds, names, vocabulary
+from .decide import _LABEL_ORDER
 from .normalise import _ASCII_CASED, _ASCII_LOWER, CASED_LETTERS_TABLE, LETTERS_TABLE
 
 try:
@@ -105,6 +106,22 @@ def _name_config() -> dict[str, Any]:
     }
 
 
+def _rule_config() -> dict[str, Any]:
+    """What lib.rs needs: the kinds' weight and labels, the street windows."""
+    from .scan import _STREET_REACH, _STREET_WINDOW  # scan.py imports this module
+
+    return {
+        "kind_values": {kind.name: int(kind) for kind in kinds.Kind},
+        "kind_labels": {int(kind): kind.label for kind in kinds.Kind},
+        "label_order": list(_LABEL_ORDER),
+        "strong": sorted(int(kind) for kind in kinds.STRONG),
+        "weak": sorted(int(kind) for kind in kinds.WEAK),
+        "restricted": sorted(int(kind) for kind in kinds.RESTRICTED),
+        "street_window": _STREET_WINDOW,
+        "street_reach": _STREET_REACH,
+    }
+
+
 def config(index: Any) -> dict[str, Any]:
     """Return everything the core is built from: the index's digests and key, and the rules."""
     return {
@@ -113,6 +130,7 @@ def config(index: Any) -> dict[str, Any]:
         "tokens": index.tokens,
         "street_type_shape": candidates._SHAPES[candidates.STREET_TYPE],
         **_tables(),
+        **_rule_config(),
         **_shape_config(),
         **_address_config(),
         **_name_config(),

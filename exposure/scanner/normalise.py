@@ -127,6 +127,12 @@ class NormalisedText:
     """The folded views of one document; offsets equal the original's."""
 
     original: str
+    # The original with each non-ASCII character folded to one ASCII character
+    # (case kept: "É" is "E", a character with no ASCII fold a space); ASCII
+    # punctuation and white space as written. Every "is this word capitalised,
+    # alphabetic, followed by a word" check reads this view, so the compiled
+    # core (exposure/native), which sees only these bytes, decides the same.
+    ascii_original: str
     lower: str
     lower_bytes: bytes
     letters_bytes: bytes
@@ -168,6 +174,7 @@ def normalise(text: str) -> NormalisedText:
     lower_bytes = raw.translate(_ASCII_LOWER)
     return NormalisedText(
         original=text,
+        ascii_original=raw.decode("ascii"),
         lower=lower_bytes.decode("ascii"),
         lower_bytes=lower_bytes,
         letters_bytes=lower_bytes.translate(LETTERS_TABLE),

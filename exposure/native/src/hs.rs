@@ -117,23 +117,32 @@ impl Database {
     }
 
     /// Return every (pattern id, match end) in `data`, in Hyperscan's report order.
-    pub fn scan(&self, data: &[u8], matches: &mut Vec<(u32, usize)>) {
+    pub fn scan(&self, data: &[u8], matches: &mut Vec<(u32, usize)>) -> Result<(), String> {
         matches.clear();
-        if data.is_empty() {
-            return;
+        if matches.capacity() > 65_536 {
+            matches.shrink_to(4_096); // after a huge document, do not keep its peak
         }
-        // SAFETY: db and scratch are valid and used by one thread (unsendable class).
-        unsafe {
+        if data.is_empty() {
+            return Ok(());
+        }
+        let length = c_uint::try_from(data.len())
+            .map_err(|_| "a document over 4 GiB cannot be scanned in one piece".to_string())?;
+        // SAFETY: db and scratch are valid; `Core` is used by one call at a time.
+        let status = unsafe {
             hs_scan(
                 self.db,
                 data.as_ptr() as *const c_char,
-                data.len() as c_uint,
+                length,
                 0,
                 self.scratch,
                 Some(collect),
                 matches as *mut Vec<(u32, usize)> as *mut c_void,
-            );
+            )
+        };
+        if status != HS_SUCCESS {
+            return Err(format!("hs_scan failed ({status})"));
         }
+        Ok(())
     }
 }
 

@@ -14,12 +14,12 @@
 //! read the case-keeping fold (`Doc::cased`), one ASCII character per code
 //! point of the original: "É" is "E" there, a character with no ASCII fold a space.
 
-use std::cell::RefCell;
-use std::collections::HashMap;
+use std::cell::{Cell, RefCell};
+use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
 use hmac::{Hmac, Mac};
-use pyo3::exceptions::PyValueError;
+use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList};
 use sha2::Sha256;
@@ -37,7 +37,7 @@ pub type Entry = (u32, u8);
 
 // Kind values (exposure/scanner/kinds.py).
 pub const NAME: u8 = 1;
-pub const STREET: u8 = 3;
+pub const RELATIVE_GIVEN: u8 = 10;
 
 /// One roster key found in a document: a span of the original text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -57,6 +57,9 @@ pub struct Token {
 
 const DIGEST_BYTES: usize = 16;
 const CACHE_LIMIT: usize = 400_000;
+// Longer candidates (a 1 MB "word") are hashed but not remembered, so the memos
+// stay bounded in bytes too (at most CACHE_LIMIT x MEMO_MAX_KEY).
+const MEMO_MAX_KEY: usize = 128;
 
 /// Keyed lookups, memoised per scanner (the memo holds document text, never
 /// roster values, and is cleared when it grows past `CACHE_LIMIT`).
@@ -126,11 +129,13 @@ impl Lookup {
             Some(records) => Rc::from(&records[..]),
             None => Rc::from(Vec::new()),
         };
-        let mut memo = self.memo.borrow_mut();
-        if memo.len() >= CACHE_LIMIT {
-            memo.clear();
+        if message.len() <= MEMO_MAX_KEY {
+            let mut memo = self.memo.borrow_mut();
+            if memo.len() >= CACHE_LIMIT {
+                memo.clear();
+            }
+            memo.insert(message, found.clone());
         }
-        memo.insert(message, found.clone());
         found
     }
 
@@ -154,11 +159,13 @@ impl Lookup {
         let found = self.tokens.get(&self.digest(&message)).map(|t| {
             Rc::new(Token { starts_name: t.starts_name, relatives: t.relatives.clone() })
         });
-        let mut memo = self.token_memo.borrow_mut();
-        if memo.len() >= CACHE_LIMIT {
-            memo.clear();
+        if token.len() <= MEMO_MAX_KEY {
+            let mut memo = self.token_memo.borrow_mut();
+            if memo.len() >= CACHE_LIMIT {
+                memo.clear();
+            }
+            memo.insert(token.to_vec(), found.clone());
         }
-        memo.insert(token.to_vec(), found.clone());
         found
     }
 }
@@ -207,17 +214,21 @@ pub(crate) fn regex(pattern: &str) -> PyResult<regex::bytes::Regex> {
 
 // --- the core ----------------------------------------------------------------
 
-const STREET_WINDOW: usize = 400; // characters either side of a name
-const STREET_REACH: usize = 100; // either side of a street-type word
-
 /// One scanner's compiled state: memos, Hyperscan scratch space.
 ///
-/// Every method runs with the GIL held from start to end (nothing releases it),
-/// so two Python threads never run inside one `Core` at once; that is what
-/// makes moving it between threads sound (the web app keeps one scanner and
-/// calls it from its worker threads, one at a time).
+/// Calls hold the GIL, but one path (an international number, checked by
+/// libphonenumber in Python) runs Python code, where the interpreter may let
+/// another thread run. A second call on the same `Core` while one is under way
+/// is refused with RuntimeError (`busy`); give each thread its own scanner or
+/// use a lock, as exposure/scanning.py does. All state is behind `RefCell`s
+/// and `Cell`s touched only under the GIL, which is what makes moving a `Core`
+/// between threads sound.
 #[pyclass]
 pub struct Core {
+    busy: Cell<bool>,
+    street_window: usize,
+    street_reach: usize,
+    rules: Rules,
     tables: text::Tables,
     lookup: Lookup,
     shapes: shapes::Shapes,
@@ -227,7 +238,8 @@ pub struct Core {
     matches: RefCell<Vec<(u32, usize)>>,
 }
 
-// SAFETY: see the comment on `Core`: all access is serialised by the GIL.
+// SAFETY: see the comment on `Core`: every access happens under the GIL and a
+// re-entered call is refused before it touches any state.
 unsafe impl Send for Core {}
 
 #[pymethods]
@@ -239,6 +251,10 @@ impl Core {
         let tokens = cfg_item(cfg, "tokens")?.downcast::<PyDict>()?;
         let street_pattern = cfg_str(cfg, "street_type_shape")?;
         Ok(Core {
+            busy: Cell::new(false),
+            street_window: cfg_usize(cfg, "street_window")?,
+            street_reach: cfg_usize(cfg, "street_reach")?,
+            rules: Rules::new(cfg)?,
             tables: text::Tables::new(cfg)?,
             lookup: Lookup::new(&key, entries, tokens)?,
             shapes: shapes::Shapes::new(cfg)?,
@@ -253,7 +269,7 @@ impl Core {
     /// `raw` is the document with non-ASCII characters already folded one to
     /// one (exposure/scanner/normalise.py), as ASCII bytes.
     fn hits(&self, py: Python<'_>, raw: &[u8]) -> PyResult<PyObject> {
-        let found = self.find(raw);
+        let found = self.guarded_find(raw)?;
         let list = PyList::empty(py);
         for hit in found {
             list.append((hit.person, hit.kind, hit.start, hit.end))?;
@@ -265,8 +281,8 @@ impl Core {
     /// (exposures, mentions) as lists of (person, label bits, restricted, spans)
     /// and (person, spans); label bit i is `LABEL_ORDER[i]` of decide.py.
     fn scan(&self, py: Python<'_>, raw: &[u8]) -> PyResult<(PyObject, PyObject)> {
-        let hits = self.find(raw);
-        let (exposures, mentions) = decide(&hits);
+        let hits = self.guarded_find(raw)?;
+        let (exposures, mentions) = self.rules.decide(&hits);
         let exposure_list = PyList::empty(py);
         for exposure in exposures {
             exposure_list.append((exposure.person, exposure.labels, exposure.restricted, exposure.spans))?;
@@ -301,24 +317,35 @@ fn s(bytes: &[u8]) -> String {
 }
 
 impl Core {
-    fn find(&self, raw: &[u8]) -> Vec<Hit> {
+    fn guarded_find(&self, raw: &[u8]) -> PyResult<Vec<Hit>> {
+        if self.busy.replace(true) {
+            return Err(PyRuntimeError::new_err(
+                "this scanner is scanning in another thread: give each thread its own, or use a lock",
+            ));
+        }
+        let found = self.find(raw);
+        self.busy.set(false);
+        found
+    }
+
+    fn find(&self, raw: &[u8]) -> PyResult<Vec<Hit>> {
         let doc = self.tables.doc(raw);
         let mut hits = Vec::new();
-        self.shapes.find(&doc, &self.lookup, &self.addresses, &mut hits);
+        self.shapes.find(&doc, &self.lookup, &self.addresses, &mut hits)?;
         let name_hits = self.names.find(&doc, &self.lookup);
         if !name_hits.iter().any(|h| h.kind == NAME) {
             hits.extend(name_hits);
-            return hits;
+            return Ok(hits);
         }
         let mut ends = self.matches.borrow_mut();
-        self.street_types.scan(&doc.lower, &mut ends);
+        self.street_types.scan(&doc.lower, &mut ends).map_err(PyRuntimeError::new_err)?;
         let mut sorted: Vec<&Hit> = name_hits.iter().filter(|h| h.kind == NAME).collect();
         sorted.sort_by_key(|h| h.start);
         let mut windows: Vec<(usize, usize)> = Vec::new();
         for hit in sorted {
             // A street without a house number is weak: look for it only near a
             // roster name (rule 2 in decide.py).
-            let (start, end) = (hit.start.saturating_sub(STREET_WINDOW), hit.end + STREET_WINDOW);
+            let (start, end) = (hit.start.saturating_sub(self.street_window), hit.end + self.street_window);
             match windows.last_mut() {
                 Some(last) if start <= last.1 => last.1 = last.1.max(end),
                 _ => windows.push((start, end)),
@@ -327,12 +354,14 @@ impl Core {
         let lower = &doc.lower;
         for &(window_start, window_end) in &windows {
             let mut regions: Vec<(usize, usize)> = Vec::new();
-            for &(_, type_end) in ends.iter() {
-                if !(window_start < type_end && type_end <= window_end) {
-                    continue;
+            // Hyperscan reports ends in increasing order: start at the window.
+            let first = ends.partition_point(|&(_, type_end)| type_end <= window_start);
+            for &(_, type_end) in ends[first..].iter() {
+                if type_end > window_end {
+                    break;
                 }
-                let mut start = window_start.max(type_end.saturating_sub(STREET_REACH));
-                let end = window_end.min(type_end + STREET_REACH);
+                let mut start = window_start.max(type_end.saturating_sub(self.street_reach));
+                let end = window_end.min(type_end + self.street_reach);
                 while start > window_start && lower[start - 1] != b' ' {
                     start -= 1;
                 }
@@ -348,31 +377,99 @@ impl Core {
             }
         }
         hits.extend(name_hits);
-        hits
+        Ok(hits)
     }
 }
 
 // --- the decision (exposure/scanner/decide.py) ----------------------------
 
-// decide.py `_LABEL_ORDER`: address, phone, email, ssn, plate, street, relative, name.
-fn label_bit(kind: u8) -> u16 {
-    match kind {
-        4 => 1,           // address
-        5 => 1 << 1,      // phone
-        6 => 1 << 2,      // email
-        8 => 1 << 3,      // ssn
-        7 | 9 => 1 << 4,  // plate, short plate
-        3 => 1 << 5,      // street
-        2 | 10 => 1 << 6, // relative, relative's given name
-        NAME => 1 << 7,
-        _ => 0,
-    }
+/// The kinds' weight and labels (kinds.py, decide.py `_LABEL_ORDER`), as bit sets.
+struct Rules {
+    strong: u32,
+    weak: u32,
+    restricted: u32,
+    /// Kind value -> bit of its label in `_LABEL_ORDER`.
+    label_bits: [u16; 32],
 }
 
-// kinds.py: STRONG, WEAK and RESTRICTED (18 U.S.C. 119(b)(1)) as bit sets of Kind values.
-const STRONG: u32 = 1 << 4 | 1 << 5 | 1 << 6 | 1 << 7 | 1 << 8;
-const WEAK: u32 = 1 << 2 | 1 << 10 | 1 << 3 | 1 << 9;
-const RESTRICTED: u32 = 1 << 4 | 1 << 5 | 1 << 6 | 1 << 8;
+fn kind_bits(cfg: &PyDict, key: &str) -> PyResult<u32> {
+    let kinds: Vec<u8> = cfg_item(cfg, key)?.extract()?;
+    Ok(kinds.iter().fold(0, |bits, &kind| bits | 1 << kind))
+}
+
+impl Rules {
+    fn new(cfg: &PyDict) -> PyResult<Rules> {
+        let values: HashMap<String, u8> = cfg_item(cfg, "kind_values")?.extract()?;
+        if values.get("NAME") != Some(&NAME) || values.get("RELATIVE_GIVEN") != Some(&RELATIVE_GIVEN) {
+            return Err(PyValueError::new_err("Kind values differ from kinds.py"));
+        }
+        let order = cfg_strings(cfg, "label_order")?;
+        let labels: HashMap<u8, String> = cfg_item(cfg, "kind_labels")?.extract()?;
+        let mut label_bits = [0u16; 32];
+        for (kind, label) in labels {
+            let position = order
+                .iter()
+                .position(|l| *l == label)
+                .ok_or_else(|| PyValueError::new_err(format!("label {label} not in label_order")))?;
+            label_bits[kind as usize & 31] = 1 << position;
+        }
+        Ok(Rules {
+            strong: kind_bits(cfg, "strong")?,
+            weak: kind_bits(cfg, "weak")?,
+            restricted: kind_bits(cfg, "restricted")?,
+            label_bits,
+        })
+    }
+
+    /// decide.py `decide`: a strong identifier, or a name with a weak identifier
+    /// of the same person, exposes that person; a name alone is a mention, unless
+    /// the same span is already a name of an exposed person (a shared name).
+    fn decide(&self, hits: &[Hit]) -> (Vec<Exposure>, Vec<(u32, Vec<(usize, usize)>)>) {
+        let mut persons: Vec<u32> = Vec::new();
+        let mut by_person: HashMap<u32, Vec<&Hit>> = HashMap::new();
+        for hit in hits {
+            by_person
+                .entry(hit.person)
+                .or_insert_with(|| {
+                    persons.push(hit.person);
+                    Vec::new()
+                })
+                .push(hit);
+        }
+        let mut exposures = Vec::new();
+        let mut exposed_name_spans: HashSet<(usize, usize)> = HashSet::new();
+        let mut named: Vec<u32> = Vec::new();
+        for &person in &persons {
+            let own = &by_person[&person];
+            let kinds: u32 = own.iter().fold(0, |bits, h| bits | 1 << (h.kind & 31));
+            let has_name = kinds & (1 << NAME) != 0;
+            if kinds & self.strong != 0 || (has_name && kinds & self.weak != 0) {
+                exposures.push(Exposure {
+                    person,
+                    labels: own.iter().fold(0, |bits, h| bits | self.label_bits[(h.kind & 31) as usize]),
+                    restricted: kinds & self.restricted != 0,
+                    spans: sorted_spans(own.iter().copied()),
+                });
+                exposed_name_spans.extend(own.iter().filter(|h| h.kind == NAME).map(|h| (h.start, h.end)));
+            } else if has_name {
+                named.push(person);
+            }
+        }
+        let mut mentions = Vec::new();
+        for person in named {
+            let free = sorted_spans(
+                by_person[&person]
+                    .iter()
+                    .copied()
+                    .filter(|h| h.kind == NAME && !exposed_name_spans.contains(&(h.start, h.end))),
+            );
+            if !free.is_empty() {
+                mentions.push((person, free));
+            }
+        }
+        (exposures, mentions)
+    }
+}
 
 pub struct Exposure {
     person: u32,
@@ -386,47 +483,6 @@ fn sorted_spans<'a>(hits: impl Iterator<Item = &'a Hit>) -> Vec<(usize, usize)> 
     spans.sort_unstable();
     spans.dedup();
     spans
-}
-
-/// decide.py `decide`: a strong identifier, or a name with a weak identifier of
-/// the same person, exposes that person; a name alone is a mention, unless the
-/// same span is already a name of an exposed person (a shared name).
-fn decide(hits: &[Hit]) -> (Vec<Exposure>, Vec<(u32, Vec<(usize, usize)>)>) {
-    let mut persons: Vec<u32> = Vec::new();
-    for hit in hits {
-        if !persons.contains(&hit.person) {
-            persons.push(hit.person);
-        }
-    }
-    let mut exposures = Vec::new();
-    let mut exposed_name_spans: Vec<(usize, usize)> = Vec::new();
-    let mut named: Vec<u32> = Vec::new();
-    for &person in &persons {
-        let own = || hits.iter().filter(move |h| h.person == person);
-        let kinds: u32 = own().fold(0, |bits, h| bits | 1 << h.kind);
-        let has_name = kinds & (1 << NAME) != 0;
-        if kinds & STRONG != 0 || (has_name && kinds & WEAK != 0) {
-            exposures.push(Exposure {
-                person,
-                labels: own().fold(0, |bits, h| bits | label_bit(h.kind)),
-                restricted: kinds & RESTRICTED != 0,
-                spans: sorted_spans(own()),
-            });
-            exposed_name_spans.extend(own().filter(|h| h.kind == NAME).map(|h| (h.start, h.end)));
-        } else if has_name {
-            named.push(person);
-        }
-    }
-    let mut mentions = Vec::new();
-    for person in named {
-        let free = sorted_spans(hits.iter().filter(|h| {
-            h.person == person && h.kind == NAME && !exposed_name_spans.contains(&(h.start, h.end))
-        }));
-        if !free.is_empty() {
-            mentions.push((person, free));
-        }
-    }
-    (exposures, mentions)
 }
 
 #[pymodule]

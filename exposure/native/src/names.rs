@@ -4,15 +4,14 @@
 //! (memoised), and only around a token the index flags as the start of a roster
 //! name are name n-grams hashed. See names.py for the reasons behind each rule.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
 use crate::text::canonical_name_token;
-use crate::{cfg_str, cfg_strings, cfg_usize, regex, Doc, Hit, Lookup, NAME};
+use crate::{cfg_str, cfg_strings, cfg_usize, regex, Doc, Hit, Lookup, NAME, RELATIVE_GIVEN};
 
-const RELATIVE_GIVEN: u8 = 10;
 const OCR_LETTER_DIGITS: &[u8] = b"0158"; // read as o, l, s, b in the letters view
 
 pub struct Names {
@@ -206,16 +205,21 @@ impl Names {
     /// A relative's given name alone, capitalised, near the officer's name.
     fn relative_given_names(&self, doc: &Doc, hits: &[Hit], lookup: &Lookup) -> Vec<Hit> {
         let mut found = Vec::new();
-        let mut own_spans: Vec<(u32, Vec<(usize, usize)>)> = Vec::new();
+        // Persons in the order of their first name hit, as Python's dict keeps them.
+        let mut order: Vec<u32> = Vec::new();
+        let mut own_spans: HashMap<u32, Vec<(usize, usize)>> = HashMap::new();
         for hit in hits.iter().filter(|h| h.kind == NAME) {
-            match own_spans.iter_mut().find(|(person, _)| *person == hit.person) {
-                Some((_, spans)) => spans.push((hit.start, hit.end)),
-                None => own_spans.push((hit.person, vec![(hit.start, hit.end)])),
-            }
+            own_spans
+                .entry(hit.person)
+                .or_insert_with(|| {
+                    order.push(hit.person);
+                    Vec::new()
+                })
+                .push((hit.start, hit.end));
         }
         let reach = self.relative_window + self.relation_distance;
-        let mut all: Vec<(usize, usize)> = own_spans.iter().flat_map(|(_, spans)| spans.iter().copied()).collect();
-        all.sort();
+        let mut all: Vec<(usize, usize)> = own_spans.values().flat_map(|spans| spans.iter().copied()).collect();
+        all.sort_unstable();
         let mut regions: Vec<(usize, usize)> = Vec::new();
         for (span_start, span_end) in all {
             let (start, end) = (span_start.saturating_sub(reach), span_end + reach);
@@ -230,38 +234,61 @@ impl Names {
             let end = end.min(lower.len());
             let haystack = &lower[..end];
             let mut at = start.min(end);
-            while let Some(found_match) = self.relation_words.find_at(haystack, at) {
-                relations.push((found_match.start(), found_match.end()));
-                at = if found_match.end() > found_match.start() { found_match.end() } else { found_match.end() + 1 };
-                if at > end {
-                    break;
+            while at <= end {
+                match self.relation_words.find_at(haystack, at) {
+                    Some(m) => {
+                        relations.push((m.start(), m.end()));
+                        at = m.end().max(m.start() + 1);
+                    }
+                    None => break,
                 }
             }
         }
         if relations.is_empty() {
             return found;
         }
-        let (letters, raw) = (&doc.letters, &doc.raw);
         let distance = self.relation_distance;
-        for (person, spans) in &own_spans {
+        // Is a relation word within `distance` of [start, end)? (binary search:
+        // relations are sorted by start).
+        let relation_near = |start: usize, end: usize| -> bool {
+            let mut i = relations.partition_point(|&(rs, _)| rs + distance < start);
+            let limit = end + distance;
+            while i < relations.len() && relations[i].0 <= limit {
+                if relations[i].1 <= limit {
+                    return true;
+                }
+                i += 1;
+            }
+            false
+        };
+        let (letters, raw) = (&doc.letters, &doc.raw);
+        for person in order {
+            let spans = &own_spans[&person];
+            let mut ordered = spans.clone();
+            ordered.sort_unstable();
+            let mut reach_ends = Vec::with_capacity(ordered.len());
+            let mut furthest = 0;
+            for &(_, span_end) in &ordered {
+                furthest = furthest.max(span_end);
+                reach_ends.push(furthest);
+            }
             for &(span_start, span_end) in spans {
                 let window_start = span_start.saturating_sub(self.relative_window);
-                let window_end = (span_end + self.relative_window).min(letters.len());
-                if !relations.iter().any(|&(rs, re)| {
-                    rs + distance >= window_start && re <= window_end.max(span_end + self.relative_window) + distance
-                }) {
+                let window_end = span_end + self.relative_window;
+                if !relation_near(window_start, window_end) {
                     continue;
                 }
                 for (start, end) in words(letters, window_start, window_end) {
-                    if spans.iter().any(|&(s, e)| s <= start && start < e) {
-                        continue; // part of the officer's own name
-                    }
                     // A given name alone is a weak signal: it must be capitalised.
                     if !raw[start].is_ascii_uppercase() {
                         continue;
                     }
+                    let position = ordered.partition_point(|&(s, _)| s <= start);
+                    if position > 0 && reach_ends[position - 1] > start {
+                        continue; // part of the officer's own name
+                    }
                     match lookup.token(&canonical_name_token(&letters[start..end])) {
-                        Some(token) if token.relatives.contains(person) => {}
+                        Some(token) if token.relatives.contains(&person) => {}
                         _ => continue,
                     }
                     // "Brandon Wall" or "Brandon Lee" is another name or a street.
@@ -273,10 +300,10 @@ impl Names {
                         continue;
                     }
                     // Count it only when a relation word stands next to it.
-                    if !relations.iter().any(|&(rs, re)| rs + distance >= start && re <= end + distance) {
+                    if !relation_near(start, end) {
                         continue;
                     }
-                    found.push(Hit { person: *person, kind: RELATIVE_GIVEN, start, end });
+                    found.push(Hit { person, kind: RELATIVE_GIVEN, start, end });
                 }
             }
         }

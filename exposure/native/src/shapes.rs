@@ -4,7 +4,7 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 
-use pyo3::exceptions::PyValueError;
+use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use regex::bytes::{NoExpand, Regex};
@@ -152,13 +152,13 @@ impl Shapes {
     }
 
     /// Append every roster identifier other than names found in the document.
-    pub fn find(&self, doc: &Doc, lookup: &Lookup, addresses: &Addresses, hits: &mut Vec<Hit>) {
+    pub fn find(&self, doc: &Doc, lookup: &Lookup, addresses: &Addresses, hits: &mut Vec<Hit>) -> PyResult<()> {
         let mut matches = self.matches.borrow_mut();
         let mut plate_matches = self.plate_matches.borrow_mut();
-        self.main.scan(&doc.lower, &mut matches);
-        self.plates.scan(&doc.cased, &mut plate_matches);
+        self.main.scan(&doc.lower, &mut matches).map_err(PyRuntimeError::new_err)?;
+        self.plates.scan(&doc.cased, &mut plate_matches).map_err(PyRuntimeError::new_err)?;
         if matches.is_empty() && plate_matches.is_empty() {
-            return;
+            return Ok(());
         }
         let mut ends = self.ends.borrow_mut();
         for list in ends.iter_mut() {
@@ -178,10 +178,13 @@ impl Shapes {
                 continue;
             }
             let view = if pattern == ids.digit_token { &doc.cased[..] } else { lower };
-            let Some(expression) = &self.patterns[pattern as usize] else { continue };
+            let expression = match &self.patterns[pattern as usize] {
+                Some(expression) => expression,
+                None => continue,
+            };
             self.spans(view, expression, self.windows[pattern as usize], pattern_ends, &mut spans);
             if pattern == ids.phone_us || pattern == ids.phone_intl || pattern == ids.phone_long {
-                self.phones(lower, &spans, lookup, hits);
+                self.phones(lower, &spans, lookup, hits)?;
             } else if pattern == ids.email {
                 self.emails(lower, &spans, lookup, hits);
             } else if pattern == ids.ssn {
@@ -205,7 +208,7 @@ impl Shapes {
             .chain(at(ids.address_number_es).iter().map(|&end| (end, lower.len().min(end + self.name_after_type))))
             .collect();
         if windows.is_empty() {
-            return;
+            return Ok(());
         }
         windows.sort_unstable();
         // `reports[ADDRESS_EN]` (start -> largest end), then `_merge`.
@@ -239,6 +242,7 @@ impl Shapes {
                 }
             }
         }
+        Ok(())
     }
 
     /// `_spans`: re-run a shape regex before each reported end; (start, largest end)
@@ -247,23 +251,27 @@ impl Shapes {
         out.clear();
         let mut regions: Vec<(usize, usize)> = Vec::new();
         for &end in ends {
-            let start = end.saturating_sub(window);
+            let end = end.min(view.len());
+            let mut start = end.saturating_sub(window);
+            // Back up to a word start, not past the previous window (merged
+            // anyway): linear in a long run of letters and digits.
+            let limit = regions.last().map_or(0, |last| last.1);
+            while start > limit && alnum(view[start - 1]) {
+                start -= 1;
+            }
             match regions.last_mut() {
                 Some(last) if start <= last.1 => last.1 = last.1.max(end),
                 _ => regions.push((start, end)),
             }
         }
-        for (mut start, end) in regions {
-            let end = end.min(view.len());
-            start = start.min(end);
-            // Back up to a word start so the window does not cut a token.
-            while start > 0 && alnum(view[start - 1]) {
-                start -= 1;
-            }
+        for (start, end) in regions {
             let haystack = &view[..end];
             let mut position = start;
             while position <= haystack.len() {
-                let Some(found) = expression.find_at(haystack, position) else { break };
+                let found = match expression.find_at(haystack, position) {
+                    Some(found) => found,
+                    None => break,
+                };
                 out.push((found.start(), found.end()));
                 position = if found.end() > found.start() { found.end() } else { found.end() + 1 };
             }
@@ -282,7 +290,7 @@ impl Shapes {
         out.truncate(kept);
     }
 
-    fn phones(&self, lower: &[u8], spans: &[(usize, usize)], lookup: &Lookup, hits: &mut Vec<Hit>) {
+    fn phones(&self, lower: &[u8], spans: &[(usize, usize)], lookup: &Lookup, hits: &mut Vec<Hit>) -> PyResult<()> {
         let n = lower.len();
         for &(start, end) in spans {
             // Hyperscan has no look-around: check the boundaries here.
@@ -302,14 +310,15 @@ impl Shapes {
             if raw.iter().filter(|b| b.is_ascii_digit()).count() < self.min_phone_digits {
                 continue;
             }
-            if let Some(key) = self.phone_key(raw) {
+            if let Some(key) = self.phone_key(raw)? {
                 lookup.emit(hits, "phone", &key, start, end);
             }
         }
+        Ok(())
     }
 
     /// identifiers.phone_key: digit work here, international numbers in Python.
-    fn phone_key(&self, raw: &[u8]) -> Option<Vec<u8>> {
+    fn phone_key(&self, raw: &[u8]) -> PyResult<Option<Vec<u8>>> {
         let number = &raw[..extension_start(raw)];
         let international = number.iter().find(|&&b| !py_space(b)) == Some(&b'+');
         if international {
@@ -327,40 +336,36 @@ impl Shapes {
         if digits.len() == 10 {
             let mut key = b"+1".to_vec();
             key.extend_from_slice(&digits);
-            return Some(key);
+            return Ok(Some(key));
         }
         if (11..=13).contains(&digits.len()) {
             let mut key = b"digits:".to_vec();
             key.extend_from_slice(&digits);
-            return Some(key);
+            return Ok(Some(key));
         }
-        None
+        Ok(None)
     }
 
-    fn international_phone_key(&self, raw: &[u8]) -> Option<Vec<u8>> {
+    /// identifiers.phone_key in Python (libphonenumber), memoised; its errors
+    /// are raised, not cached.
+    fn international_phone_key(&self, raw: &[u8]) -> PyResult<Option<Vec<u8>>> {
         if let Some(found) = self.phone_memo.borrow().get(raw) {
-            return found.clone();
+            return Ok(found.clone());
         }
         let text = String::from_utf8_lossy(raw).into_owned();
-        let found = Python::with_gil(|py| -> Option<Vec<u8>> {
-            let result = match self.phone_key.call1(py, (text,)) {
-                Ok(result) => result,
-                Err(error) => {
-                    error.print(py);
-                    return None;
-                }
-            };
+        let found = Python::with_gil(|py| -> PyResult<Option<Vec<u8>>> {
+            let result = self.phone_key.call1(py, (text,))?;
             if result.is_none(py) {
-                return None;
+                return Ok(None);
             }
-            result.extract::<String>(py).ok().map(String::into_bytes)
-        });
+            Ok(Some(result.extract::<String>(py)?.into_bytes()))
+        })?;
         let mut memo = self.phone_memo.borrow_mut();
         if memo.len() >= CACHE_LIMIT {
             memo.clear();
         }
         memo.insert(raw.to_vec(), found.clone());
-        found
+        Ok(found)
     }
 
     fn emails(&self, lower: &[u8], spans: &[(usize, usize)], lookup: &Lookup, hits: &mut Vec<Hit>) {

@@ -82,8 +82,8 @@ _SHAPES: dict[int, str] = {
         r"|\b(?:[A-Z0-9]{1,4}[ \-][ilos]?[0-9][0-9ilos]{0,3}|[0-9][0-9ilos]{0,3}[ \-][A-Z]{1,4})\b"
     ),
     PLATE_WORD: rf"\b(?:{'|'.join(PLATE_CONTEXT)})\b",
-    # Street-type words ("Ave", "Calle"): a street named without a house number
-    # is looked for only around these, and only near a roster name (scan.py).
+    # Street-type words ("Ave", "Calle"); not scanned: a street named without a
+    # house number is read word by word near a roster name (scan.py).
     STREET_TYPE: rf"\b(?:{_TYPES}|{_ES_TYPES})\b",
 }
 
@@ -133,22 +133,8 @@ class ShapeFinder:
         self._database = compile_shapes(
             [i for i in sorted(_SHAPES) if i not in (DIGIT_TOKEN, STREET_TYPE)]
         )
-        # Street-type words are common in prose ("way", "park"): scanning for
-        # them only in documents that name a roster person (a third of the
-        # benchmark corpus) spares most of their match callbacks.
-        self._street_database = compile_shapes([STREET_TYPE])
         self._plate_database = compile_shapes([DIGIT_TOKEN])
         self._lookup = lookup
-
-    def street_type_ends(self, text: NormalisedText) -> list[int]:
-        """Return where street-type words end (a separate pass, run only near names)."""
-        ends: list[int] = []
-
-        def on_match(_pattern: int, _start: int, end: int, _flags: int, _context: object) -> None:
-            ends.append(end)
-
-        self._street_database.scan(text.lower_bytes, match_event_handler=on_match)
-        return ends
 
     def find(self, text: NormalisedText) -> list[Hit]:
         """Return every roster identifier (other than names) found in the text."""

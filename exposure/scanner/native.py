@@ -108,7 +108,7 @@ def _name_config() -> dict[str, Any]:
 
 def _rule_config() -> dict[str, Any]:
     """What lib.rs needs: the kinds' weight and labels, the street windows."""
-    from .scan import _STREET_REACH, _STREET_WINDOW  # scan.py imports this module
+    from .scan import _STREET_WINDOW  # scan.py imports this module
 
     return {
         "kind_values": {kind.name: int(kind) for kind in kinds.Kind},
@@ -118,7 +118,6 @@ def _rule_config() -> dict[str, Any]:
         "weak": sorted(int(kind) for kind in kinds.WEAK),
         "restricted": sorted(int(kind) for kind in kinds.RESTRICTED),
         "street_window": _STREET_WINDOW,
-        "street_reach": _STREET_REACH,
     }
 
 
@@ -128,7 +127,6 @@ def config(index: Any) -> dict[str, Any]:
         "key": index.key,
         "entries": index.entries,
         "tokens": index.tokens,
-        "street_type_shape": candidates._SHAPES[candidates.STREET_TYPE],
         **_tables(),
         **_rule_config(),
         **_shape_config(),

@@ -25,7 +25,6 @@ from .normalise import NormalisedText, ascii_fold, normalise
 # HMAC; clearing it keeps memory constant however long the stream is.
 _CACHE_LIMIT = 400_000
 _STREET_WINDOW = 400  # characters either side of a name
-_STREET_REACH = 100  # characters either side of a street-type word: its three name words
 _KINDS = {int(kind): kind for kind in Kind}
 
 
@@ -94,7 +93,6 @@ class Scanner:
         name_hits = self.names.find(normalised)
         if not any(hit.kind == Kind.NAME for hit in name_hits):
             return hits + name_hits
-        street_type_ends = self.shapes.street_type_ends(normalised)
         windows: list[tuple[int, int]] = []
         for hit in sorted(name_hits, key=lambda hit: hit.start):
             if hit.kind != Kind.NAME:
@@ -108,24 +106,11 @@ class Scanner:
                 windows.append((start, end))
         lower = normalised.lower
         for window_start, window_end in windows:
-            # Parse only around the street-type words Hyperscan found in the
-            # window: up to three words before (English) or after (Spanish).
-            regions: list[tuple[int, int]] = []
-            for type_end in street_type_ends:
-                if not window_start < type_end <= window_end:
-                    continue
-                start = max(window_start, type_end - _STREET_REACH)
-                end = min(window_end, type_end + _STREET_REACH)
-                while start > window_start and lower[start - 1] not in " ":
-                    start -= 1
-                if regions and start <= regions[-1][1]:
-                    regions[-1] = (regions[-1][0], max(regions[-1][1], end))
-                else:
-                    regions.append((start, end))
-            for region_start, region_end in regions:
-                for street, start, end in iter_streets(lower, region_start, region_end):
-                    for person, role in self._lookup("street", street):
-                        hits.append(Hit(person, Kind(role), start, end))
+            # iter_streets reads the window word by word: a street-type word and
+            # the one to three name words before (English) or after (Spanish).
+            for street, start, end in iter_streets(lower, window_start, window_end):
+                for person, role in self._lookup("street", street):
+                    hits.append(Hit(person, Kind(role), start, end))
         return hits + name_hits
 
     def scan(self, text: str, document_id: str | None = None) -> DocumentResult:

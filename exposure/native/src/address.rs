@@ -41,10 +41,9 @@ const W_PARTICLE: u16 = 64;
 const W_MARKER: u16 = 128; // word.strip(".") in _NUMBER_MARKERS
 const W_DIGIT: u16 = 256; // any digit in the word
 
-// The std hasher (SipHash, randomly keyed): memo keys are words of untrusted
-// documents (public tips), so a fast unkeyed hash would let a crafted document
-// collide them all.
-type WordMemo = HashMap<Vec<u8>, Rc<WordInfo>>;
+// Memo keys are words of untrusted documents (public tips): a randomly keyed
+// hash (ahash), so a crafted document cannot make them all collide.
+type WordMemo = crate::FastMap<crate::ShortKey<4>, Rc<WordInfo>>;
 
 /// `_word_info(word)` plus everything the loops ask about the word, memoised.
 struct WordInfo {
@@ -234,8 +233,11 @@ impl Addresses {
 
     /// `_word_info(word)`, memoised per scanner like Python's caches.
     fn info(&self, word: &[u8]) -> Rc<WordInfo> {
-        if let Some(found) = self.memo.borrow().get(word) {
-            return found.clone();
+        let memo_key = crate::ShortKey::new(word);
+        if let Some(memo_key) = &memo_key {
+            if let Some(found) = self.memo.borrow().get(memo_key) {
+                return found.clone();
+            }
         }
         let tokens = self.word_tokens(word);
         let key = tokens.join(&b' ');
@@ -294,11 +296,13 @@ impl Addresses {
             })
             .collect();
         let found = Rc::new(WordInfo { tokens, kind, number, flags });
-        let mut memo = self.memo.borrow_mut();
-        if memo.len() >= WORD_CACHE_LIMIT {
-            memo.clear();
+        if let Some(memo_key) = memo_key {
+            let mut memo = self.memo.borrow_mut();
+            if memo.len() >= WORD_CACHE_LIMIT {
+                memo.clear();
+            }
+            memo.insert(memo_key, found.clone());
         }
-        memo.insert(word.to_vec(), found.clone());
         found
     }
 

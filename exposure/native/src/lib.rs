@@ -32,6 +32,31 @@ mod text;
 
 pub use text::Doc;
 
+/// A hash map for keys taken from documents: ahash with runtime-random keys
+/// (DoS-resistant like std's SipHash, several times faster on short words).
+pub type FastMap<K, V> = HashMap<K, V, ahash::RandomState>;
+
+/// A memo key of at most `8 * N - 1` bytes held inline: hashed and compared as
+/// N words (no allocation, no `memcmp` call). Longer keys are not memoised,
+/// which also bounds every memo in bytes.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ShortKey<const N: usize>([u64; N]);
+
+impl<const N: usize> ShortKey<N> {
+    #[inline]
+    pub fn new(bytes: &[u8]) -> Option<ShortKey<N>> {
+        if bytes.len() >= 8 * N {
+            return None;
+        }
+        let mut words = [0u64; N];
+        for (i, &b) in bytes.iter().enumerate() {
+            words[i / 8] |= (b as u64) << (8 * (i % 8));
+        }
+        words[N - 1] |= (bytes.len() as u64) << 56;
+        Some(ShortKey(words))
+    }
+}
+
 /// (person number, Kind value), as packed in the index.
 pub type Entry = (u32, u8);
 
@@ -57,18 +82,17 @@ pub struct Token {
 
 const DIGEST_BYTES: usize = 16;
 const CACHE_LIMIT: usize = 400_000;
-// Longer candidates (a 1 MB "word") are hashed but not remembered, so the memos
-// stay bounded in bytes too (at most CACHE_LIMIT x MEMO_MAX_KEY).
-const MEMO_MAX_KEY: usize = 128;
 
 /// Keyed lookups, memoised per scanner (the memo holds document text, never
 /// roster values, and is cleared when it grows past `CACHE_LIMIT`).
 pub struct Lookup {
     base: Hmac<Sha256>,
-    entries: HashMap<u128, Box<[Entry]>>,
-    tokens: HashMap<u128, Token>,
-    memo: RefCell<HashMap<Vec<u8>, Rc<[Entry]>>>,
-    token_memo: RefCell<HashMap<Vec<u8>, Option<Rc<Token>>>>,
+    entries: FastMap<u128, Box<[Entry]>>,
+    tokens: FastMap<u128, Token>,
+    memo: RefCell<FastMap<ShortKey<6>, Rc<[Entry]>>>,
+    token_memo: RefCell<FastMap<ShortKey<4>, Option<Rc<Token>>>>,
+    /// The message being looked up ("kind:value"), reused between calls.
+    message: RefCell<Vec<u8>>,
 }
 
 fn digest_key(digest: &[u8]) -> u128 {
@@ -80,7 +104,7 @@ fn digest_key(digest: &[u8]) -> u128 {
 impl Lookup {
     fn new(key: &[u8], entries: &PyDict, tokens: &PyDict) -> PyResult<Lookup> {
         let base = Hmac::<Sha256>::new_from_slice(key).map_err(|e| PyValueError::new_err(e.to_string()))?;
-        let mut entry_table = HashMap::with_capacity(entries.len());
+        let mut entry_table = FastMap::with_capacity_and_hasher(entries.len(), Default::default());
         for (digest, packed) in entries.iter() {
             let digest: &[u8] = digest.downcast::<PyBytes>()?.as_bytes();
             let packed: &[u8] = packed.downcast::<PyBytes>()?.as_bytes();
@@ -90,7 +114,7 @@ impl Lookup {
                 .collect();
             entry_table.insert(digest_key(digest), records);
         }
-        let mut token_table = HashMap::with_capacity(tokens.len());
+        let mut token_table = FastMap::with_capacity_and_hasher(tokens.len(), Default::default());
         for (digest, packed) in tokens.iter() {
             let digest: &[u8] = digest.downcast::<PyBytes>()?.as_bytes();
             let packed: &[u8] = packed.downcast::<PyBytes>()?.as_bytes();
@@ -104,8 +128,9 @@ impl Lookup {
             base,
             entries: entry_table,
             tokens: token_table,
-            memo: RefCell::new(HashMap::new()),
-            token_memo: RefCell::new(HashMap::new()),
+            memo: RefCell::new(FastMap::default()),
+            token_memo: RefCell::new(FastMap::default()),
+            message: RefCell::new(Vec::new()),
         })
     }
 
@@ -118,23 +143,27 @@ impl Lookup {
     /// Return the (person, kind) entries of one canonical value of a kind
     /// ("name", "street", "addr", "phone", "email", "plate", "ssn").
     pub fn lookup(&self, kind: &str, value: &[u8]) -> Rc<[Entry]> {
-        let mut message = Vec::with_capacity(kind.len() + 1 + value.len());
+        let mut message = self.message.borrow_mut();
+        message.clear();
         message.extend_from_slice(kind.as_bytes());
         message.push(b':');
         message.extend_from_slice(value);
-        if let Some(found) = self.memo.borrow().get(&message) {
-            return found.clone();
+        let key = ShortKey::new(&message);
+        if let Some(key) = &key {
+            if let Some(found) = self.memo.borrow().get(key) {
+                return found.clone();
+            }
         }
         let found: Rc<[Entry]> = match self.entries.get(&self.digest(&message)) {
             Some(records) => Rc::from(&records[..]),
             None => Rc::from(Vec::new()),
         };
-        if message.len() <= MEMO_MAX_KEY {
+        if let Some(key) = key {
             let mut memo = self.memo.borrow_mut();
             if memo.len() >= CACHE_LIMIT {
                 memo.clear();
             }
-            memo.insert(message, found.clone());
+            memo.insert(key, found.clone());
         }
         found
     }
@@ -150,21 +179,25 @@ impl Lookup {
 
     /// Return the token-table entry of a canonical name token, or None.
     pub fn token(&self, token: &[u8]) -> Option<Rc<Token>> {
-        if let Some(found) = self.token_memo.borrow().get(token) {
-            return found.clone();
+        let key = ShortKey::new(token);
+        if let Some(key) = &key {
+            if let Some(found) = self.token_memo.borrow().get(key) {
+                return found.clone();
+            }
         }
-        let mut message = Vec::with_capacity(4 + token.len());
+        let mut message = self.message.borrow_mut();
+        message.clear();
         message.extend_from_slice(b"tok:");
         message.extend_from_slice(token);
         let found = self.tokens.get(&self.digest(&message)).map(|t| {
             Rc::new(Token { starts_name: t.starts_name, relatives: t.relatives.clone() })
         });
-        if token.len() <= MEMO_MAX_KEY {
+        if let Some(key) = key {
             let mut memo = self.token_memo.borrow_mut();
             if memo.len() >= CACHE_LIMIT {
                 memo.clear();
             }
-            memo.insert(token.to_vec(), found.clone());
+            memo.insert(key, found.clone());
         }
         found
     }
@@ -227,15 +260,13 @@ pub(crate) fn regex(pattern: &str) -> PyResult<regex::bytes::Regex> {
 pub struct Core {
     busy: Cell<bool>,
     street_window: usize,
-    street_reach: usize,
     rules: Rules,
     tables: text::Tables,
     lookup: Lookup,
     shapes: shapes::Shapes,
     names: names::Names,
     addresses: address::Addresses,
-    street_types: hs::Database,
-    matches: RefCell<Vec<(u32, usize)>>,
+    doc: RefCell<Doc>,
 }
 
 // SAFETY: see the comment on `Core`: every access happens under the GIL and a
@@ -249,19 +280,16 @@ impl Core {
         let key = cfg_bytes(cfg, "key")?;
         let entries = cfg_item(cfg, "entries")?.downcast::<PyDict>()?;
         let tokens = cfg_item(cfg, "tokens")?.downcast::<PyDict>()?;
-        let street_pattern = cfg_str(cfg, "street_type_shape")?;
         Ok(Core {
             busy: Cell::new(false),
             street_window: cfg_usize(cfg, "street_window")?,
-            street_reach: cfg_usize(cfg, "street_reach")?,
             rules: Rules::new(cfg)?,
             tables: text::Tables::new(cfg)?,
             lookup: Lookup::new(&key, entries, tokens)?,
             shapes: shapes::Shapes::new(cfg)?,
             names: names::Names::new(cfg)?,
             addresses: address::Addresses::new(cfg)?,
-            street_types: hs::Database::compile(&[(0, street_pattern)]).map_err(PyValueError::new_err)?,
-            matches: RefCell::new(Vec::new()),
+            doc: RefCell::new(Doc::default()),
         })
     }
 
@@ -323,57 +351,43 @@ impl Core {
                 "this scanner is scanning in another thread: give each thread its own, or use a lock",
             ));
         }
-        let found = self.find(raw);
-        self.busy.set(false);
-        found
+        // Cleared on every way out, a panic included.
+        struct Release<'a>(&'a Cell<bool>);
+        impl Drop for Release<'_> {
+            fn drop(&mut self) {
+                self.0.set(false);
+            }
+        }
+        let _release = Release(&self.busy);
+        self.find(raw)
     }
 
     fn find(&self, raw: &[u8]) -> PyResult<Vec<Hit>> {
-        let doc = self.tables.doc(raw);
+        let mut doc = self.doc.borrow_mut();
+        self.tables.fill(&mut doc, raw);
+        let doc = &*doc;
         let mut hits = Vec::new();
-        self.shapes.find(&doc, &self.lookup, &self.addresses, &mut hits)?;
-        let name_hits = self.names.find(&doc, &self.lookup);
+        self.shapes.find(doc, &self.lookup, &self.addresses, &mut hits)?;
+        let name_hits = self.names.find(doc, &self.lookup);
         if !name_hits.iter().any(|h| h.kind == NAME) {
             hits.extend(name_hits);
             return Ok(hits);
         }
-        let mut ends = self.matches.borrow_mut();
-        self.street_types.scan(&doc.lower, &mut ends).map_err(PyRuntimeError::new_err)?;
         let mut sorted: Vec<&Hit> = name_hits.iter().filter(|h| h.kind == NAME).collect();
         sorted.sort_by_key(|h| h.start);
         let mut windows: Vec<(usize, usize)> = Vec::new();
         for hit in sorted {
             // A street without a house number is weak: look for it only near a
-            // roster name (rule 2 in decide.py).
+            // roster name (rule 2 in decide.py), word by word (iter_streets).
             let (start, end) = (hit.start.saturating_sub(self.street_window), hit.end + self.street_window);
             match windows.last_mut() {
                 Some(last) if start <= last.1 => last.1 = last.1.max(end),
                 _ => windows.push((start, end)),
             }
         }
-        let lower = &doc.lower;
-        for &(window_start, window_end) in &windows {
-            let mut regions: Vec<(usize, usize)> = Vec::new();
-            // Hyperscan reports ends in increasing order: start at the window.
-            let first = ends.partition_point(|&(_, type_end)| type_end <= window_start);
-            for &(_, type_end) in ends[first..].iter() {
-                if type_end > window_end {
-                    break;
-                }
-                let mut start = window_start.max(type_end.saturating_sub(self.street_reach));
-                let end = window_end.min(type_end + self.street_reach);
-                while start > window_start && lower[start - 1] != b' ' {
-                    start -= 1;
-                }
-                match regions.last_mut() {
-                    Some(last) if start <= last.1 => last.1 = last.1.max(end),
-                    _ => regions.push((start, end)),
-                }
-            }
-            for (region_start, region_end) in regions {
-                for (street, start, end) in self.addresses.iter_streets(lower, region_start, region_end) {
-                    self.lookup.emit(&mut hits, "street", &street, start, end);
-                }
+        for (window_start, window_end) in windows {
+            for (street, start, end) in self.addresses.iter_streets(&doc.lower, window_start, window_end) {
+                self.lookup.emit(&mut hits, "street", &street, start, end);
             }
         }
         hits.extend(name_hits);

@@ -92,7 +92,7 @@ impl Names {
                 continue;
             }
             for sequence in self.sequences(letters, start, end) {
-                let canonical: Vec<Vec<u8>> =
+                let canonical: Vec<std::borrow::Cow<[u8]>> =
                     sequence.iter().map(|&(s, e)| canonical_name_token(&letters[s..e])).collect();
                 if canonical.iter().any(|word| lookup.token(word).is_none()) {
                     continue;

@@ -50,7 +50,7 @@ pub struct Shapes {
     dot: Regex,
     /// identifiers.phone_key, for international numbers (libphonenumber).
     phone_key: PyObject,
-    phone_memo: RefCell<HashMap<Vec<u8>, Option<Vec<u8>>>>,
+    phone_memo: RefCell<crate::FastMap<Vec<u8>, Option<Vec<u8>>>>,
     matches: RefCell<Vec<(u32, usize)>>,
     plate_matches: RefCell<Vec<(u32, usize)>>,
     ends: RefCell<Vec<Vec<usize>>>,
@@ -144,7 +144,7 @@ impl Shapes {
             at: regex(&cfg_str(cfg, "email_at_pattern")?)?,
             dot: regex(&cfg_str(cfg, "email_dot_pattern")?)?,
             phone_key,
-            phone_memo: RefCell::new(HashMap::new()),
+            phone_memo: RefCell::new(crate::FastMap::default()),
             matches: RefCell::new(Vec::new()),
             plate_matches: RefCell::new(Vec::new()),
             ends: RefCell::new((0..size).map(|_| Vec::new()).collect()),

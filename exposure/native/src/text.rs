@@ -2,6 +2,8 @@
 //! (exposure/scanner/normalise.py). The tables are built here and checked equal
 //! to Python's at start-up, so a change on one side cannot drift silently.
 
+use std::borrow::Cow;
+
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
@@ -103,16 +105,28 @@ impl Tables {
         Ok(Tables)
     }
 
-    pub fn doc(&self, raw: &[u8]) -> Doc {
-        let lower: Vec<u8> = raw.iter().map(|&b| ASCII_LOWER[b as usize]).collect();
-        let cased: Vec<u8> = raw.iter().map(|&b| ASCII_CASED[b as usize]).collect();
-        let letters: Vec<u8> = lower.iter().map(|&b| LETTERS[b as usize]).collect();
-        let cased_letters: Vec<u8> = cased.iter().map(|&b| CASED_LETTERS[b as usize]).collect();
-        Doc { raw: raw.to_vec(), lower, cased, letters, cased_letters }
+    /// Fill `doc` with the views of `raw`, reusing its buffers.
+    pub fn fill(&self, doc: &mut Doc, raw: &[u8]) {
+        if doc.raw.capacity() > 1 << 20 && raw.len() < 1 << 16 {
+            *doc = Doc::default(); // after a huge document, do not keep its buffers
+        }
+        doc.raw.clear();
+        doc.raw.extend_from_slice(raw);
+        fill_view(&mut doc.lower, raw, &ASCII_LOWER);
+        fill_view(&mut doc.cased, raw, &ASCII_CASED);
+        let Doc { lower, cased, letters, cased_letters, .. } = doc;
+        fill_view(letters, lower, &LETTERS);
+        fill_view(cased_letters, cased, &CASED_LETTERS);
     }
 }
 
+fn fill_view(view: &mut Vec<u8>, source: &[u8], table: &[u8; 256]) {
+    view.clear();
+    view.extend(source.iter().map(|&b| table[b as usize]));
+}
+
 /// One document's views; every offset is an offset into the original text.
+#[derive(Default)]
 pub struct Doc {
     /// The original with non-ASCII characters folded (case kept): ASCII
     /// punctuation and white space as written (`[ \t]` is not a line break).
@@ -128,7 +142,10 @@ pub struct Doc {
 }
 
 /// `canonical_name_token`: OCR merges "rn" into "m"; fold both to "m".
-pub fn canonical_name_token(token: &[u8]) -> Vec<u8> {
+pub fn canonical_name_token(token: &[u8]) -> Cow<'_, [u8]> {
+    if !token.windows(2).any(|pair| pair == b"rn") {
+        return Cow::Borrowed(token);
+    }
     let mut out = Vec::with_capacity(token.len());
     let mut i = 0;
     while i < token.len() {
@@ -140,7 +157,7 @@ pub fn canonical_name_token(token: &[u8]) -> Vec<u8> {
             i += 1;
         }
     }
-    out
+    Cow::Owned(out)
 }
 
 /// `name_tokens` of ASCII text: letters view, split, initials dropped, "rn" as "m".
@@ -149,7 +166,7 @@ pub fn name_tokens(value: &[u8]) -> Vec<Vec<u8>> {
     letters
         .split(|&b| b == b' ')
         .filter(|token| token.len() > 1)
-        .map(canonical_name_token)
+        .map(|token| canonical_name_token(token).into_owned())
         .collect()
 }
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from . import candidates, identifiers, kinds, names, vocabulary
 from .decide import _LABEL_ORDER
-from .normalise import _ASCII_CASED, _ASCII_LOWER, CASED_LETTERS_TABLE, LETTERS_TABLE
+from .normalise import _ASCII_CASED, _ASCII_LOWER, CASED_LETTERS_TABLE, LETTERS_TABLE, ascii_fold
 
 try:
     from . import _native  # type: ignore[attr-defined]
@@ -125,6 +125,8 @@ def config(index: Any) -> dict[str, Any]:
     """Return everything the core is built from: the index's digests and key, and the rules."""
     return {
         "key": index.key,
+        "person_ids": list(index.person_ids),
+        "ascii_fold": ascii_fold,
         "entries": index.entries,
         "tokens": index.tokens,
         **_tables(),

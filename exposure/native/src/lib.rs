@@ -21,7 +21,7 @@ use std::rc::Rc;
 use hmac::{Hmac, Mac};
 use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyDict, PyList};
+use pyo3::types::{PyBytes, PyDict, PyList, PyString};
 use sha2::Sha256;
 
 mod address;
@@ -267,6 +267,12 @@ pub struct Core {
     names: names::Names,
     addresses: address::Addresses,
     doc: RefCell<Doc>,
+    /// Roster ids (`ExposureIndex.person_ids`) and result labels, as Python
+    /// strings for `scan_dict`, and normalise.ascii_fold for non-ASCII text.
+    person_ids: Vec<Py<PyString>>,
+    person_order: Vec<u32>,
+    labels: Vec<Py<PyString>>,
+    ascii_fold: PyObject,
 }
 
 // SAFETY: see the comment on `Core`: every access happens under the GIL and a
@@ -276,8 +282,16 @@ unsafe impl Send for Core {}
 #[pymethods]
 impl Core {
     #[new]
-    fn new(cfg: &PyDict) -> PyResult<Core> {
+    fn new(py: Python<'_>, cfg: &PyDict) -> PyResult<Core> {
         let key = cfg_bytes(cfg, "key")?;
+        let person_ids = cfg_strings(cfg, "person_ids")?;
+        // Rank of each person's id in sorted order (results are sorted by id).
+        let mut by_id: Vec<u32> = (0..person_ids.len() as u32).collect();
+        by_id.sort_by(|&a, &b| person_ids[a as usize].cmp(&person_ids[b as usize]));
+        let mut person_order = vec![0u32; person_ids.len()];
+        for (rank, &person) in by_id.iter().enumerate() {
+            person_order[person as usize] = rank as u32;
+        }
         let entries = cfg_item(cfg, "entries")?.downcast::<PyDict>()?;
         let tokens = cfg_item(cfg, "tokens")?.downcast::<PyDict>()?;
         Ok(Core {
@@ -290,7 +304,64 @@ impl Core {
             names: names::Names::new(cfg)?,
             addresses: address::Addresses::new(cfg)?,
             doc: RefCell::new(Doc::default()),
+            person_ids: person_ids.iter().map(|id| PyString::new(py, id).into()).collect(),
+            person_order,
+            labels: cfg_strings(cfg, "label_order")?.iter().map(|l| PyString::new(py, l).into()).collect(),
+            ascii_fold: cfg_item(cfg, "ascii_fold")?.into(),
         })
+    }
+
+    /// `Scanner.scan(text, document_id).as_dict(include_mentions)`, built here:
+    /// {"id", "exposures": [{"person", "ids", "restricted", "spans"}], "mentions"?}.
+    fn scan_dict(
+        &self,
+        py: Python<'_>,
+        text: &PyString,
+        document_id: PyObject,
+        include_mentions: bool,
+    ) -> PyResult<PyObject> {
+        let folded;
+        let utf8 = text.to_str()?;
+        let raw: &[u8] = if utf8.is_ascii() {
+            utf8.as_bytes() // CPython keeps ASCII text as bytes already: no copy
+        } else {
+            folded = self.ascii_fold.call1(py, (text,))?;
+            folded.as_ref(py).downcast::<PyBytes>()?.as_bytes()
+        };
+        let hits = self.guarded_find(raw)?;
+        let result = PyDict::new(py);
+        result.set_item("id", document_id)?;
+        let (mut exposures, mut mentions) = self.rules.decide(&hits);
+        // Sorted by roster id, as decide.py sorts them.
+        exposures.sort_by_key(|e| self.person_order[e.person as usize]);
+        mentions.sort_by_key(|m| self.person_order[m.0 as usize]);
+        let exposure_list = PyList::empty(py);
+        for exposure in exposures {
+            let item = PyDict::new(py);
+            item.set_item("person", self.person_ids[exposure.person as usize].clone_ref(py))?;
+            let ids = PyList::empty(py);
+            for (bit, label) in self.labels.iter().enumerate() {
+                if exposure.labels & (1 << bit) != 0 {
+                    ids.append(label.clone_ref(py))?;
+                }
+            }
+            item.set_item("ids", ids)?;
+            item.set_item("restricted", exposure.restricted)?;
+            item.set_item("spans", span_list(py, &exposure.spans)?)?;
+            exposure_list.append(item)?;
+        }
+        result.set_item("exposures", exposure_list)?;
+        if include_mentions {
+            let mention_list = PyList::empty(py);
+            for (person, spans) in mentions {
+                let item = PyDict::new(py);
+                item.set_item("person", self.person_ids[person as usize].clone_ref(py))?;
+                item.set_item("spans", span_list(py, &spans)?)?;
+                mention_list.append(item)?;
+            }
+            result.set_item("mentions", mention_list)?;
+        }
+        Ok(result.into())
     }
 
     /// Return every roster key in a document as (person, kind, start, end):
@@ -338,6 +409,14 @@ impl Core {
             .map(|(key, s0, e0)| (s(&key), s0, e0))
             .collect()
     }
+}
+
+fn span_list<'py>(py: Python<'py>, spans: &[(usize, usize)]) -> PyResult<&'py PyList> {
+    let list = PyList::empty(py);
+    for &(start, end) in spans {
+        list.append(PyList::new(py, [start, end]))?;
+    }
+    Ok(list)
 }
 
 fn s(bytes: &[u8]) -> String {

@@ -57,6 +57,27 @@ impl<const N: usize> ShortKey<N> {
     }
 }
 
+/// Keyed digests are uniformly distributed and cannot be chosen without the
+/// key, so their own low 64 bits are the hash.
+#[derive(Default, Clone, Copy)]
+pub struct DigestHasher(u64);
+
+impl std::hash::Hasher for DigestHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes.iter().take(8) {
+            self.0 = self.0 << 8 | b as u64;
+        }
+    }
+    fn write_u128(&mut self, value: u128) {
+        self.0 = value as u64;
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+pub type DigestMap<V> = HashMap<u128, V, std::hash::BuildHasherDefault<DigestHasher>>;
+
 /// (person number, Kind value), as packed in the index.
 pub type Entry = (u32, u8);
 
@@ -87,8 +108,11 @@ const CACHE_LIMIT: usize = 400_000;
 /// roster values, and is cleared when it grows past `CACHE_LIMIT`).
 pub struct Lookup {
     base: Hmac<Sha256>,
-    entries: FastMap<u128, Box<[Entry]>>,
-    tokens: FastMap<u128, Token>,
+    /// Digest -> (offset, length) of its records in `records`: one allocation
+    /// for all 700,000 keys instead of one per key.
+    entries: DigestMap<(u32, u32)>,
+    records: Vec<Entry>,
+    tokens: DigestMap<Token>,
     memo: RefCell<FastMap<ShortKey<6>, Rc<[Entry]>>>,
     token_memo: RefCell<FastMap<ShortKey<4>, Option<Rc<Token>>>>,
     /// The message being looked up ("kind:value"), reused between calls.
@@ -104,17 +128,16 @@ fn digest_key(digest: &[u8]) -> u128 {
 impl Lookup {
     fn new(key: &[u8], entries: &PyDict, tokens: &PyDict) -> PyResult<Lookup> {
         let base = Hmac::<Sha256>::new_from_slice(key).map_err(|e| PyValueError::new_err(e.to_string()))?;
-        let mut entry_table = FastMap::with_capacity_and_hasher(entries.len(), Default::default());
+        let mut entry_table = DigestMap::with_capacity_and_hasher(entries.len(), Default::default());
+        let mut records: Vec<Entry> = Vec::with_capacity(entries.len() * 2);
         for (digest, packed) in entries.iter() {
             let digest: &[u8] = digest.downcast::<PyBytes>()?.as_bytes();
             let packed: &[u8] = packed.downcast::<PyBytes>()?.as_bytes();
-            let records: Box<[Entry]> = packed
-                .chunks_exact(5)
-                .map(|r| (u32::from_le_bytes([r[0], r[1], r[2], r[3]]), r[4]))
-                .collect();
-            entry_table.insert(digest_key(digest), records);
+            let offset = records.len() as u32;
+            records.extend(packed.chunks_exact(5).map(|r| (u32::from_le_bytes([r[0], r[1], r[2], r[3]]), r[4])));
+            entry_table.insert(digest_key(digest), (offset, records.len() as u32 - offset));
         }
-        let mut token_table = FastMap::with_capacity_and_hasher(tokens.len(), Default::default());
+        let mut token_table = DigestMap::with_capacity_and_hasher(tokens.len(), Default::default());
         for (digest, packed) in tokens.iter() {
             let digest: &[u8] = digest.downcast::<PyBytes>()?.as_bytes();
             let packed: &[u8] = packed.downcast::<PyBytes>()?.as_bytes();
@@ -127,6 +150,7 @@ impl Lookup {
         Ok(Lookup {
             base,
             entries: entry_table,
+            records,
             tokens: token_table,
             memo: RefCell::new(FastMap::default()),
             token_memo: RefCell::new(FastMap::default()),
@@ -155,7 +179,7 @@ impl Lookup {
             }
         }
         let found: Rc<[Entry]> = match self.entries.get(&self.digest(&message)) {
-            Some(records) => Rc::from(&records[..]),
+            Some(&(offset, length)) => Rc::from(&self.records[offset as usize..(offset + length) as usize]),
             None => Rc::from(Vec::new()),
         };
         if let Some(key) = key {

@@ -56,29 +56,46 @@ struct WordInfo {
     flags: u16,
 }
 
+/// Word lists from the configuration (fixed keys: ahash only for its speed).
+type ByteSet = HashSet<Vec<u8>, ahash::RandomState>;
+type ByteMap = HashMap<Vec<u8>, Vec<u8>, ahash::RandomState>;
+
 pub struct Addresses {
-    types: HashSet<Vec<u8>>,
-    es_types: HashSet<Vec<u8>>,
-    directionals: HashSet<Vec<u8>>,
-    units: HashSet<Vec<u8>>,
-    spellings: HashMap<Vec<u8>, Vec<u8>>,
-    spelled_ordinals: HashMap<Vec<u8>, Vec<u8>>,
-    stop_words: HashSet<Vec<u8>>,
-    particles: HashSet<Vec<u8>>,
-    markers: HashSet<Vec<u8>>,
+    types: ByteSet,
+    es_types: ByteSet,
+    directionals: ByteSet,
+    units: ByteSet,
+    spellings: ByteMap,
+    spelled_ordinals: ByteMap,
+    stop_words: ByteSet,
+    particles: ByteSet,
+    markers: ByteSet,
     ordinal: regex::bytes::Regex,
     house_number: regex::bytes::Regex,
     address_word: [bool; 256],
     street_word: [bool; 256],
     memo: RefCell<WordMemo>,
+    /// A window's words and their infos, reused between calls (neither parser
+    /// calls the other, so one set serves both).
+    scratch: RefCell<(Vec<(usize, usize)>, Vec<Rc<WordInfo>>)>,
 }
 
-fn byte_set(cfg: &PyDict, key: &str) -> PyResult<HashSet<Vec<u8>>> {
+fn byte_set(cfg: &PyDict, key: &str) -> PyResult<ByteSet> {
     Ok(cfg_strings(cfg, key)?.into_iter().map(String::into_bytes).collect())
 }
 
-fn byte_map(cfg: &PyDict, key: &str) -> PyResult<HashMap<Vec<u8>, Vec<u8>>> {
+fn byte_map(cfg: &PyDict, key: &str) -> PyResult<ByteMap> {
     Ok(cfg_map(cfg, key)?.into_iter().map(|(k, v)| (k.into_bytes(), v.into_bytes())).collect())
+}
+
+/// `regex.captures(text)`, with the DFA's `is_match` first: most words do not
+/// match, and a failed `is_match` costs a fraction of a failed `captures`.
+fn captures<'t>(regex: &regex::bytes::Regex, text: &'t [u8]) -> Option<regex::bytes::Captures<'t>> {
+    if regex.is_match(text) {
+        regex.captures(text)
+    } else {
+        None
+    }
 }
 
 fn anchored(cfg: &PyDict, key: &str) -> PyResult<regex::bytes::Regex> {
@@ -127,10 +144,10 @@ fn house_number(raw: &[u8]) -> Vec<u8> {
     out
 }
 
-/// Maximal runs of `class` bytes in `text[start..end]`: (start, end) pairs.
-fn words(text: &[u8], start: usize, end: usize, class: &[bool; 256]) -> Vec<(usize, usize)> {
+/// Maximal runs of `class` bytes in `text[start..end]`: (start, end) pairs, into `out`.
+fn word_runs(text: &[u8], start: usize, end: usize, class: &[bool; 256], out: &mut Vec<(usize, usize)>) {
     let end = end.min(text.len());
-    let mut out = Vec::new();
+    out.clear();
     let mut i = start;
     while i < end {
         if class[text[i] as usize] {
@@ -143,43 +160,47 @@ fn words(text: &[u8], start: usize, end: usize, class: &[bool; 256]) -> Vec<(usi
             i += 1;
         }
     }
-    out
 }
 
-/// `_street_core_tokens`: drop directionals (unless alone), later type words,
-/// stop at a unit word.
-fn street_core<'a, I: Iterator<Item = &'a (Vec<u8>, u8)>>(tokens: I) -> Option<Vec<u8>> {
-    let mut core: Vec<u8> = Vec::new();
+/// `_street_core_tokens` joined by spaces, into `out` (cleared first): drop
+/// directionals (unless alone), later type words, stop at a unit word. Return
+/// whether the core is not empty.
+fn street_core<'a, I>(tokens: I, out: &mut Vec<u8>) -> bool
+where
+    I: Iterator<Item = &'a (Vec<u8>, u8)> + Clone,
+{
+    out.clear();
     let mut have_tokens = false;
-    let mut directionals: Vec<u8> = Vec::new();
-    let mut have_directionals = false;
-    for (token, flags) in tokens {
+    for (token, flags) in tokens.clone() {
         if flags & T_UNIT != 0 {
             break;
         }
-        if flags & T_DIRECTIONAL != 0 {
-            if have_directionals {
-                directionals.push(b' ');
-            }
-            directionals.extend_from_slice(token);
-            have_directionals = true;
-            continue;
-        }
-        if flags & T_TYPE != 0 && have_tokens {
+        if flags & T_DIRECTIONAL != 0 || (flags & T_TYPE != 0 && have_tokens) {
             continue;
         }
         if have_tokens {
-            core.push(b' ');
+            out.push(b' ');
         }
-        core.extend_from_slice(token);
+        out.extend_from_slice(token);
         have_tokens = true;
     }
-    let out = if have_tokens { core } else { directionals };
-    if out.is_empty() {
-        None
-    } else {
-        Some(out)
+    if !have_tokens {
+        // Only directionals ("North"): they are the core.
+        let mut have_directionals = false;
+        for (token, flags) in tokens {
+            if flags & T_UNIT != 0 {
+                break;
+            }
+            if flags & T_DIRECTIONAL != 0 {
+                if have_directionals {
+                    out.push(b' ');
+                }
+                out.extend_from_slice(token);
+                have_directionals = true;
+            }
+        }
     }
+    !out.is_empty()
 }
 
 impl Addresses {
@@ -199,13 +220,14 @@ impl Addresses {
             address_word: word_class(cfg, "address_word_pattern")?,
             street_word: word_class(cfg, "street_word_pattern")?,
             memo: RefCell::new(WordMemo::default()),
+            scratch: RefCell::new((Vec::new(), Vec::new())),
         })
     }
 
     /// `word_tokens(word)`.
     fn word_tokens(&self, word: &[u8]) -> Vec<Vec<u8>> {
         let bare = strip(word, b".,'");
-        if let Some(captures) = self.ordinal.captures(bare) {
+        if let Some(captures) = captures(&self.ordinal, bare) {
             let digits = captures.get(1).map_or(&b""[..], |m| m.as_bytes());
             // f"#{int(fold_digits(group))}"
             let mut token = vec![b'#'];
@@ -274,9 +296,7 @@ impl Addresses {
         } else {
             Vec::new()
         };
-        let number = self
-            .house_number
-            .captures(strip(word, b".,"))
+        let number = captures(&self.house_number, strip(word, b".,"))
             .and_then(|c| c.get(1))
             .map(|m| house_number(m.as_bytes()));
         let tokens = tokens
@@ -306,13 +326,27 @@ impl Addresses {
         found
     }
 
+    /// `iter_addresses(folded, offset)`, collected (the debug entry point).
+    pub fn iter_addresses(&self, folded: &[u8], offset: usize) -> Vec<Address> {
+        let mut out = Vec::new();
+        self.for_each_address(folded, offset, |number, core, kind, start, end| {
+            out.push(Address { number: number.to_vec(), core: core.to_vec(), kind: kind.to_vec(), start, end });
+        });
+        out
+    }
+
     /// `iter_addresses(folded, offset)`: `folded` is the slice the Python code
     /// was given (a copy of the window), offsets are relative to it plus `offset`.
-    pub fn iter_addresses(&self, folded: &[u8], offset: usize) -> Vec<Address> {
-        let words = words(folded, 0, folded.len(), &self.address_word);
-        let infos: Vec<Rc<WordInfo>> = words.iter().map(|&(s, e)| self.info(&folded[s..e])).collect();
+    /// Calls `found(number, core, kind, start, end)` for each address, in order.
+    pub fn for_each_address<F>(&self, folded: &[u8], offset: usize, mut found: F)
+    where
+        F: FnMut(&[u8], &[u8], &[u8], usize, usize),
+    {
+        let mut scratch = self.scratch.borrow_mut();
+        let (words, infos) = &mut *scratch;
+        self.read_words(folded, 0, folded.len(), &self.address_word, words, infos);
         let count = words.len();
-        let mut out = Vec::new();
+        let mut core = Vec::new();
         for i in 0..count {
             let info = &infos[i];
             let word_start = words[i].0;
@@ -321,15 +355,8 @@ impl Addresses {
                     // English: the type is the first type word after at least one word.
                     for j in i + 2..(i + 7).min(count) {
                         if infos[j].flags & K_TYPE != 0 {
-                            let core = street_core(infos[i + 1..j].iter().flat_map(|x| x.tokens.iter()));
-                            if let Some(core) = core {
-                                out.push(Address {
-                                    number: number.clone(),
-                                    core,
-                                    kind: infos[j].kind.clone(),
-                                    start: offset + word_start,
-                                    end: offset + words[j].1,
-                                });
+                            if street_core(infos[i + 1..j].iter().flat_map(|x| x.tokens.iter()), &mut core) {
+                                found(number, &core, &infos[j].kind, offset + word_start, offset + words[j].1);
                             }
                             break;
                         }
@@ -347,15 +374,9 @@ impl Addresses {
                             if infos[last].flags & W_PARTICLE != 0 {
                                 continue;
                             }
-                            let core = street_core(infos[i + 2..last + 1].iter().flat_map(|x| x.tokens.iter()));
-                            if let Some(core) = core {
-                                out.push(Address {
-                                    number: number.clone(),
-                                    core,
-                                    kind: kind.clone(),
-                                    start: offset + word_start,
-                                    end: offset + words[last].1,
-                                });
+                            let tokens = infos[i + 2..last + 1].iter().flat_map(|x| x.tokens.iter());
+                            if street_core(tokens, &mut core) {
+                                found(number, &core, kind, offset + word_start, offset + words[last].1);
                             }
                         }
                     }
@@ -369,35 +390,44 @@ impl Addresses {
                         if infos[j].flags & W_DIGIT == 0 {
                             continue;
                         }
-                        let core = street_core(
-                            (first_name_word..j)
-                                .filter(|&k| infos[k].flags & W_MARKER == 0)
-                                .flat_map(|k| infos[k].tokens.iter()),
-                        );
-                        if let Some(core) = core {
-                            out.push(Address {
-                                number: later_number.clone(),
-                                core,
-                                kind: info.kind.clone(),
-                                start: offset + word_start,
-                                end: offset + words[j].1,
-                            });
+                        let tokens = (first_name_word..j)
+                            .filter(|&k| infos[k].flags & W_MARKER == 0)
+                            .flat_map(|k| infos[k].tokens.iter());
+                        if street_core(tokens, &mut core) {
+                            found(later_number, &core, &info.kind, offset + word_start, offset + words[j].1);
                         }
                         break;
                     }
                 }
             }
         }
-        out
+        infos.clear(); // the memo owns the infos; do not keep old ones alive
+    }
+
+    /// The words of `folded[start..end]` (runs of `class`) and their infos.
+    fn read_words(
+        &self,
+        folded: &[u8],
+        start: usize,
+        end: usize,
+        class: &[bool; 256],
+        words: &mut Vec<(usize, usize)>,
+        infos: &mut Vec<Rc<WordInfo>>,
+    ) {
+        word_runs(folded, start, end, class, words);
+        infos.clear();
+        infos.extend(words.iter().map(|&(s, e)| self.info(&folded[s..e])));
     }
 
     /// `iter_streets(folded, start, end)`: words of `folded[start..end]` (end
     /// clamped to the length), offsets into `folded`. Returns ("core type", start, end).
     pub fn iter_streets(&self, folded: &[u8], start: usize, end: usize) -> Vec<(Vec<u8>, usize, usize)> {
-        let words = words(folded, start, end, &self.street_word);
-        let infos: Vec<Rc<WordInfo>> = words.iter().map(|&(s, e)| self.info(&folded[s..e])).collect();
+        let mut scratch = self.scratch.borrow_mut();
+        let (words, infos) = &mut *scratch;
+        self.read_words(folded, start, end, &self.street_word, words, infos);
         let count = words.len();
         let mut out = Vec::new();
+        let mut core = Vec::new();
         for i in 0..count {
             let flags = infos[i].flags;
             if flags & K_TYPE != 0 && i > 0 {
@@ -408,10 +438,8 @@ impl Addresses {
                     if infos[first].flags & W_STOP != 0 {
                         break;
                     }
-                    if let Some(mut core) = street_core(infos[first..i].iter().flat_map(|x| x.tokens.iter())) {
-                        core.push(b' ');
-                        core.extend_from_slice(kind);
-                        out.push((core, words[first].0, words[i].1));
+                    if street_core(infos[first..i].iter().flat_map(|x| x.tokens.iter()), &mut core) {
+                        out.push((street_key(&core, kind), words[first].0, words[i].1));
                     }
                 }
             }
@@ -426,14 +454,22 @@ impl Addresses {
                         }
                         break;
                     }
-                    if let Some(mut core) = street_core(infos[i + 1..last + 1].iter().flat_map(|x| x.tokens.iter())) {
-                        core.push(b' ');
-                        core.extend_from_slice(kind);
-                        out.push((core, words[i].0, words[last].1));
+                    if street_core(infos[i + 1..last + 1].iter().flat_map(|x| x.tokens.iter()), &mut core) {
+                        out.push((street_key(&core, kind), words[i].0, words[last].1));
                     }
                 }
             }
         }
+        infos.clear();
         out
     }
+}
+
+/// "core type", the street key.
+fn street_key(core: &[u8], kind: &[u8]) -> Vec<u8> {
+    let mut key = Vec::with_capacity(core.len() + 1 + kind.len());
+    key.extend_from_slice(core);
+    key.push(b' ');
+    key.extend_from_slice(kind);
+    key
 }

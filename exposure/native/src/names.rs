@@ -24,24 +24,109 @@ pub struct Names {
 
 /// (start, end) of each run of [a-z] of two or more letters in letters[from..to]
 /// (runs cut at the range ends count as they are, like `re.finditer(s, from, to)`).
-fn words(letters: &[u8], from: usize, to: usize) -> Vec<(usize, usize)> {
+fn words(letters: &[u8], from: usize, to: usize) -> Words<'_> {
     let to = to.min(letters.len());
-    let mut found = Vec::new();
-    let mut i = from.min(to);
-    while i < to {
-        if letters[i].is_ascii_lowercase() {
-            let start = i;
-            while i < to && letters[i].is_ascii_lowercase() {
+    Words { letters: &letters[..to], at: from.min(to) }
+}
+
+/// The iterator of `words`: nothing is collected, callers take what they need.
+struct Words<'a> {
+    letters: &'a [u8],
+    at: usize,
+}
+
+impl Iterator for Words<'_> {
+    type Item = (usize, usize);
+
+    fn next(&mut self) -> Option<(usize, usize)> {
+        let letters = self.letters;
+        let mut i = self.at;
+        while i < letters.len() {
+            if letters[i].is_ascii_lowercase() {
+                let start = i;
+                while i < letters.len() && letters[i].is_ascii_lowercase() {
+                    i += 1;
+                }
+                if i - start >= 2 {
+                    self.at = i;
+                    return Some((start, i));
+                }
+            } else {
                 i += 1;
             }
-            if i - start >= 2 {
-                found.push((start, i));
-            }
-        } else {
-            i += 1;
         }
+        self.at = i;
+        None
     }
-    found
+}
+
+/// Offsets of the capitals of the cased letters view, in order. That view holds
+/// only a space, `A-Z` or `a-z` (asserted in text.rs), so a capital is a byte
+/// with bit 0x20 clear: eight bytes are tested at once, and most hold none.
+struct Capitals<'a> {
+    view: &'a [u8],
+    /// Offset of the eight bytes `mask` was taken from.
+    base: usize,
+    /// Bit 5 of each byte of those eight that is a capital.
+    mask: u64,
+}
+
+impl<'a> Capitals<'a> {
+    fn new(view: &'a [u8]) -> Capitals<'a> {
+        Capitals { view, base: 0, mask: Self::load(view, 0) }
+    }
+
+    fn load(view: &[u8], base: usize) -> u64 {
+        let mut chunk = [b' '; 8]; // a space is no capital
+        let rest = &view[base.min(view.len())..];
+        let width = rest.len().min(8);
+        chunk[..width].copy_from_slice(&rest[..width]);
+        !u64::from_le_bytes(chunk) & 0x2020_2020_2020_2020
+    }
+}
+
+impl Iterator for Capitals<'_> {
+    type Item = usize;
+
+    #[inline]
+    fn next(&mut self) -> Option<usize> {
+        while self.mask == 0 {
+            self.base += 8;
+            if self.base >= self.view.len() {
+                return None;
+            }
+            self.mask = if self.base + 8 <= self.view.len() {
+                let mut chunk = [0u8; 8];
+                chunk.copy_from_slice(&self.view[self.base..self.base + 8]);
+                !u64::from_le_bytes(chunk) & 0x2020_2020_2020_2020
+            } else {
+                Self::load(self.view, self.base)
+            };
+        }
+        let offset = self.base + (self.mask.trailing_zeros() / 8) as usize;
+        self.mask &= self.mask - 1;
+        Some(offset)
+    }
+}
+
+/// One candidate name n-gram: word spans in reading order (at most four:
+/// the given name and three words after it).
+#[derive(Clone, Copy)]
+struct Sequence {
+    words: [(usize, usize); 4],
+    len: usize,
+}
+
+impl Sequence {
+    fn new(words: &[(usize, usize)]) -> Sequence {
+        let mut sequence = Sequence { words: [(0, 0); 4], len: words.len() };
+        sequence.words[..words.len()].copy_from_slice(words);
+        sequence
+    }
+
+    fn words(&self) -> &[(usize, usize)] {
+        &self.words[..self.len]
+    }
 }
 
 /// Tokens of `letters[from..to]` split on spaces, longer than one letter.
@@ -67,21 +152,19 @@ impl Names {
         let cased = &doc.cased_letters;
         let mut hits = Vec::new();
         let mut seen: HashSet<(u32, usize, usize)> = HashSet::new();
-        let mut i = 0;
-        let n = cased.len();
         let mut key = Vec::new();
-        while i < n {
-            if !cased[i].is_ascii_alphabetic() {
-                i += 1;
+        let mut sequences = Vec::new();
+        for start in Capitals::new(cased) {
+            // `(?<![A-Za-z])[A-Z][A-Za-z]*`: a run of letters that starts with a
+            // capital (any other byte of this view is a letter or a space).
+            if start > 0 && cased[start - 1] != b' ' {
                 continue;
             }
-            let start = i;
-            while i < n && cased[i].is_ascii_alphabetic() {
-                i += 1;
+            let mut end = start + 1;
+            while end < cased.len() && cased[end] != b' ' {
+                end += 1;
             }
-            let end = i;
-            // `(?<![A-Za-z])[A-Z][A-Za-z]*`: a run of letters that starts with a capital.
-            if !cased[start].is_ascii_uppercase() || end - start < 2 {
+            if end - start < 2 {
                 continue;
             }
             match lookup.token(&canonical_name_token(&letters[start..end])) {
@@ -91,22 +174,30 @@ impl Names {
             if !self.neighbour_is_roster(letters, start, end, lookup) {
                 continue;
             }
-            for sequence in self.sequences(letters, start, end) {
-                let canonical: Vec<std::borrow::Cow<[u8]>> =
-                    sequence.iter().map(|&(s, e)| canonical_name_token(&letters[s..e])).collect();
-                if canonical.iter().any(|word| lookup.token(word).is_none()) {
+            self.sequences(letters, start, end, &mut sequences);
+            for sequence in &sequences {
+                let sequence = sequence.words();
+                // The key is the canonical words joined by spaces; every word
+                // must be a roster token.
+                key.clear();
+                let mut known = true;
+                for (position, &(s, e)) in sequence.iter().enumerate() {
+                    let word = canonical_name_token(&letters[s..e]);
+                    if lookup.token(&word).is_none() {
+                        known = false;
+                        break;
+                    }
+                    if position > 0 {
+                        key.push(b' ');
+                    }
+                    key.extend_from_slice(&word);
+                }
+                if !known {
                     continue;
                 }
                 let (span_start, span_end) = (sequence[0].0, sequence[sequence.len() - 1].1);
                 if !self.written_as_name(&doc.cased, span_start, span_end) {
                     continue;
-                }
-                key.clear();
-                for (position, word) in canonical.iter().enumerate() {
-                    if position > 0 {
-                        key.push(b' ');
-                    }
-                    key.extend_from_slice(word);
                 }
                 for &(person, role) in lookup.lookup("name", &key).iter() {
                     if seen.insert((person, span_start, span_end)) {
@@ -130,49 +221,61 @@ impl Names {
             .any(|word| lookup.token(&canonical_name_token(word)).is_some())
     }
 
-    /// The candidate name n-grams around a given-name token (`_sequences`).
-    fn sequences(&self, letters: &[u8], start: usize, end: usize) -> Vec<Vec<(usize, usize)>> {
+    /// The candidate name n-grams around a given-name token (`_sequences`),
+    /// into `sequences` (cleared first; at most seven).
+    fn sequences(&self, letters: &[u8], start: usize, end: usize, sequences: &mut Vec<Sequence>) {
+        sequences.clear();
         let given = (start, end);
-        let mut right: Vec<(usize, usize)> = Vec::new();
+        let mut right = [(0, 0); 3];
+        let mut right_len = 0;
         let mut previous_end = end;
         for word in words(letters, end, end + 80) {
-            if word.0 - previous_end > self.max_gap || right.len() == 3 {
+            if word.0 - previous_end > self.max_gap || right_len == 3 {
                 break;
             }
-            right.push(word);
+            right[right_len] = word;
+            right_len += 1;
             previous_end = word.1;
         }
-        let left = words(letters, start.saturating_sub(60), start);
-        let left = &left[left.len().saturating_sub(2)..];
-        let mut kept_left: Vec<(usize, usize)> = Vec::new();
+        let right = &right[..right_len];
+        // The last two words before the given name.
+        let mut left = [(0, 0); 2];
+        let mut left_len = 0;
+        for word in words(letters, start.saturating_sub(60), start) {
+            left = [left[1], word];
+            left_len = (left_len + 1).min(2);
+        }
+        let left = &left[2 - left_len..];
+        let mut kept = 0;
         let mut boundary = start;
         for &item in left.iter().rev() {
             if boundary - item.1 > self.max_gap {
                 break;
             }
-            kept_left.insert(0, item);
+            kept += 1;
             boundary = item.0;
         }
-        let mut sequences = Vec::new();
+        let kept_left = &left[left.len() - kept..];
+        let mut sequence = [(0, 0); 4];
+        sequence[0] = given;
         for length in 1..=right.len() {
-            let mut sequence = vec![given];
-            sequence.extend_from_slice(&right[..length]);
-            sequences.push(sequence);
+            sequence[length] = right[length - 1];
+            sequences.push(Sequence::new(&sequence[..=length]));
         }
         if right.len() >= 2 {
             // Skip an unknown middle name: "John Henry Smith" for roster "John Smith".
-            sequences.push(vec![given, right[1]]);
+            sequences.push(Sequence::new(&[given, right[1]]));
             if right.len() == 3 {
-                sequences.push(vec![given, right[1], right[2]]);
+                sequences.push(Sequence::new(&[given, right[1], right[2]]));
             }
         }
         for length in 1..=kept_left.len() {
             // "SMITH, John" and "GARCIA LOPEZ, Juan".
-            let mut sequence = kept_left[kept_left.len() - length..].to_vec();
-            sequence.push(given);
-            sequences.push(sequence);
+            let mut sequence = [(0, 0); 3];
+            sequence[..length].copy_from_slice(&kept_left[kept_left.len() - length..]);
+            sequence[length] = given;
+            sequences.push(Sequence::new(&sequence[..=length]));
         }
-        sequences
     }
 
     /// `_written_as_name` over the case-keeping view.

@@ -222,25 +222,26 @@ impl Shapes {
                 _ => regions.push((start, end)),
             }
         }
-        let mut street = Vec::new();
+        let (mut street, mut full) = (Vec::new(), Vec::new());
         for (region_start, region_end) in regions {
             let region_end = region_end.min(lower.len());
             let region_start = region_start.min(region_end);
-            for address in addresses.iter_addresses(&lower[region_start..region_end], region_start) {
+            let region = &lower[region_start..region_end];
+            addresses.for_each_address(region, region_start, |number, core, kind, start, end| {
                 // Every roster address is indexed under its street key too, so a
                 // street with no roster entry needs no address lookup.
                 street.clear();
-                street.extend_from_slice(&address.core);
+                street.extend_from_slice(core);
                 street.push(b' ');
-                street.extend_from_slice(&address.kind);
-                if lookup.emit(hits, "street", &street, address.start, address.end) {
-                    let mut full = Vec::with_capacity(address.number.len() + 1 + street.len());
-                    full.extend_from_slice(&address.number);
+                street.extend_from_slice(kind);
+                if lookup.emit(hits, "street", &street, start, end) {
+                    full.clear();
+                    full.extend_from_slice(number);
                     full.push(b' ');
                     full.extend_from_slice(&street);
-                    lookup.emit(hits, "addr", &full, address.start, address.end);
+                    lookup.emit(hits, "addr", &full, start, end);
                 }
-            }
+            });
         }
         Ok(())
     }

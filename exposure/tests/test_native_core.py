@@ -24,6 +24,7 @@ from exposure.scanner import Kind, Relative, RosterPerson, Scanner, build_index,
 from exposure.scanner.eval.generate import documents, ocr_single, person_from_json
 from exposure.scanner.eval.metrics import DATA, EVAL_KEY, read_jsonl
 from exposure.scanner.eval.synthetic import Synthetic, iter_background
+from exposure.scanner.identifiers import phone_key
 
 pytestmark = pytest.mark.skipif(
     not native.available(), reason="compiled core not built: run scripts/build-native"
@@ -520,3 +521,17 @@ def test_random_fragments_of_flyers_give_the_same_hits(eval_scanners):
         start = rng.randrange(len(text))
         fragment = text[start : start + rng.randrange(1, 200)]
         assert _hits(compiled, fragment) == _hits(python, fragment), fragment
+
+
+def test_phone_keys_equal_libphonenumber_on_random_numbers(eval_scanners):
+    # The core answers "+1" and ten digits itself and asks Python's phone_key
+    # (libphonenumber) for other international numbers: both must agree.
+    compiled, _python = eval_scanners
+    rng = random.Random(11)
+    formats = ["+1 {} {} {}", "+1-{}-{}-{}", "+1 ({}) {}-{}", "+ 1 {}.{}.{}", "({}) {}-{}"]
+    for _ in range(3000):
+        digits = "".join(rng.choice("0123456789") for _ in range(10))
+        raw = rng.choice(formats).format(digits[:3], digits[3:6], digits[6:])
+        if rng.random() < 0.2:
+            raw = "+" + rng.choice(["44", "52", "34", "49", "7", "81"]) + " " + raw.lstrip("+1 ")
+        assert compiled._core.phone_key(raw.encode()) == phone_key(raw), raw

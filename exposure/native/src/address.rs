@@ -78,6 +78,10 @@ pub struct Addresses {
     /// A window's words and their infos, reused between calls (neither parser
     /// calls the other, so one set serves both).
     scratch: RefCell<(Vec<(usize, usize)>, Vec<Rc<WordInfo>>)>,
+    /// Street-type tokens (English and Spanish), for `may_be_type`.
+    type_tokens: crate::FastMap<crate::ShortKey<2>, ()>,
+    /// `iter_streets`' words and their infos, filled lazily.
+    street_scratch: RefCell<(Vec<(usize, usize)>, Vec<Option<Rc<WordInfo>>>)>,
 }
 
 fn byte_set(cfg: &PyDict, key: &str) -> PyResult<ByteSet> {
@@ -206,6 +210,16 @@ where
 impl Addresses {
     pub fn new(cfg: &PyDict) -> PyResult<Addresses> {
         Ok(Addresses {
+            type_tokens: cfg_strings(cfg, "canonical_types")?
+                .into_iter()
+                .chain(cfg_strings(cfg, "canonical_es_types")?)
+                .map(|token| {
+                    crate::ShortKey::new(token.as_bytes())
+                        .map(|key| (key, ()))
+                        .ok_or_else(|| PyValueError::new_err(format!("street type {token:?} over 15 letters")))
+                })
+                .collect::<PyResult<_>>()?,
+            street_scratch: RefCell::new((Vec::new(), Vec::new())),
             types: byte_set(cfg, "canonical_types")?,
             es_types: byte_set(cfg, "canonical_es_types")?,
             directionals: byte_set(cfg, "canonical_directionals")?,
@@ -422,46 +436,97 @@ impl Addresses {
     /// `iter_streets(folded, start, end)`: words of `folded[start..end]` (end
     /// clamped to the length), offsets into `folded`. Returns ("core type", start, end).
     pub fn iter_streets(&self, folded: &[u8], start: usize, end: usize) -> Vec<(Vec<u8>, usize, usize)> {
-        let mut scratch = self.scratch.borrow_mut();
+        let mut scratch = self.street_scratch.borrow_mut();
         let (words, infos) = &mut *scratch;
-        self.read_words(folded, start, end, &self.street_word, words, infos);
+        word_runs(folded, start, end, &self.street_word, words);
         let count = words.len();
+        // Word infos are looked up only for street-type words and the (at most
+        // four) words beside them: most words of a window are neither.
+        infos.clear();
+        infos.resize(count, None);
+        let mut info = |i: usize| -> Rc<WordInfo> {
+            let (s, e) = words[i];
+            infos[i].get_or_insert_with(|| self.info(&folded[s..e])).clone()
+        };
         let mut out = Vec::new();
         let mut core = Vec::new();
         for i in 0..count {
-            let flags = infos[i].flags;
-            if flags & K_TYPE != 0 && i > 0 {
-                let kind = &infos[i].kind;
+            let (s, e) = words[i];
+            if !self.may_be_type(&folded[s..e]) {
+                continue;
+            }
+            let this = info(i);
+            if this.flags & K_TYPE != 0 && i > 0 {
+                let kind = &this.kind;
                 // "lives on Maple Ave": the name is the one to three words before.
                 for length in 1..=i.min(3) {
                     let first = i - length;
-                    if infos[first].flags & W_STOP != 0 {
+                    if info(first).flags & W_STOP != 0 {
                         break;
                     }
-                    if street_core(infos[first..i].iter().flat_map(|x| x.tokens.iter()), &mut core) {
+                    let before: Vec<Rc<WordInfo>> = (first..i).map(&mut info).collect();
+                    if street_core(before.iter().flat_map(|x| x.tokens.iter()), &mut core) {
                         out.push((street_key(&core, kind), words[first].0, words[i].1));
                     }
                 }
             }
-            if flags & K_ES_TYPE != 0 && i + 1 < count {
-                let kind = &infos[i].kind;
+            if this.flags & K_ES_TYPE != 0 && i + 1 < count {
+                let kind = &this.kind;
                 // "en la calle Hidalgo": the name is the one to three words after.
                 for length in 1..=(count - i - 1).min(4) {
                     let last = i + length;
-                    if infos[last].flags & W_STOP != 0 {
-                        if length > 1 && infos[last].flags & W_PARTICLE != 0 {
+                    let last_info = info(last);
+                    if last_info.flags & W_STOP != 0 {
+                        if length > 1 && last_info.flags & W_PARTICLE != 0 {
                             continue;
                         }
                         break;
                     }
-                    if street_core(infos[i + 1..last + 1].iter().flat_map(|x| x.tokens.iter()), &mut core) {
+                    let after: Vec<Rc<WordInfo>> = (i + 1..last + 1).map(&mut info).collect();
+                    if street_core(after.iter().flat_map(|x| x.tokens.iter()), &mut core) {
                         out.push((street_key(&core, kind), words[i].0, words[last].1));
                     }
                 }
             }
         }
-        infos.clear();
         out
+    }
+
+    /// Could this word's key be a street type? True for every word whose key
+    /// is one (its letters view holds the type as a token, perhaps with "rn"
+    /// for "m"), and for few others: a cheap filter before the word's info.
+    fn may_be_type(&self, word: &[u8]) -> bool {
+        let mut token = [0u8; 16];
+        let mut length = 0usize;
+        let mut found = false;
+        let mut check = |token: &[u8]| {
+            if token.len() >= 2 {
+                let canonical = crate::text::canonical_name_token(token);
+                if let Some(key) = crate::ShortKey::<2>::new(&canonical) {
+                    found |= self.type_tokens.contains_key(&key);
+                }
+            }
+        };
+        let mut too_long = false;
+        for &b in word {
+            let letter = crate::text::LETTERS[crate::text::ASCII_LOWER[b as usize] as usize];
+            if letter == b' ' {
+                if !too_long {
+                    check(&token[..length]);
+                }
+                length = 0;
+                too_long = false;
+            } else if length < token.len() {
+                token[length] = letter;
+                length += 1;
+            } else {
+                too_long = true; // longer than any street type
+            }
+        }
+        if !too_long {
+            check(&token[..length]);
+        }
+        found
     }
 }
 

@@ -426,6 +426,11 @@ impl Core {
             .collect()
     }
 
+    /// identifiers.phone_key of a span of the general view (test entry point).
+    fn phone_key(&self, raw: &[u8]) -> PyResult<Option<String>> {
+        Ok(self.shapes.phone_key(raw)?.map(|key| s(&key)))
+    }
+
     fn iter_streets(&self, folded: &[u8], start: usize, end: usize) -> Vec<(String, usize, usize)> {
         self.addresses
             .iter_streets(folded, start, end)

@@ -319,13 +319,22 @@ impl Shapes {
     }
 
     /// identifiers.phone_key: digit work here, international numbers in Python.
-    fn phone_key(&self, raw: &[u8]) -> PyResult<Option<Vec<u8>>> {
+    pub(crate) fn phone_key(&self, raw: &[u8]) -> PyResult<Option<Vec<u8>>> {
         let number = &raw[..extension_start(raw)];
         let international = number.iter().find(|&&b| !py_space(b)) == Some(&b'+');
-        if international {
-            return self.international_phone_key(raw);
-        }
         let mut digits: Vec<u8> = number.iter().map(|&b| fold_digit(b)).filter(u8::is_ascii_digit).collect();
+        if international {
+            // Python parses "+" + digits with libphonenumber. "+1" and ten digits
+            // (North America) is always a possible number, E.164 "+1" + the ten
+            // digits (checked against libphonenumber in test_native_core.py);
+            // other numbers go to Python, memoised by their digits.
+            if digits.len() == 11 && digits[0] == b'1' {
+                let mut key = b"+".to_vec();
+                key.extend_from_slice(&digits);
+                return Ok(Some(key));
+            }
+            return self.international_phone_key(&digits);
+        }
         // North American numbers: 10 digits, 11 with the trunk prefix 1, or 13
         // with the international prefix 001. Other lengths keep their digits.
         if digits.len() == 13 && digits.starts_with(b"001") {
@@ -347,13 +356,13 @@ impl Shapes {
         Ok(None)
     }
 
-    /// identifiers.phone_key in Python (libphonenumber), memoised; its errors
-    /// are raised, not cached.
-    fn international_phone_key(&self, raw: &[u8]) -> PyResult<Option<Vec<u8>>> {
-        if let Some(found) = self.phone_memo.borrow().get(raw) {
+    /// identifiers.phone_key("+" + digits) in Python (libphonenumber), memoised;
+    /// its errors are raised, not cached.
+    fn international_phone_key(&self, digits: &[u8]) -> PyResult<Option<Vec<u8>>> {
+        if let Some(found) = self.phone_memo.borrow().get(digits) {
             return Ok(found.clone());
         }
-        let text = String::from_utf8_lossy(raw).into_owned();
+        let text = format!("+{}", String::from_utf8_lossy(digits));
         let found = Python::with_gil(|py| -> PyResult<Option<Vec<u8>>> {
             let result = self.phone_key.call1(py, (text,))?;
             if result.is_none(py) {
@@ -365,7 +374,7 @@ impl Shapes {
         if memo.len() >= CACHE_LIMIT {
             memo.clear();
         }
-        memo.insert(raw.to_vec(), found.clone());
+        memo.insert(digits.to_vec(), found.clone());
         Ok(found)
     }
 

@@ -33,6 +33,7 @@ not do: every 10-digit phone can be hashed in about an hour (research A3).
 
 from __future__ import annotations
 
+import gc
 import hmac
 import json
 import struct
@@ -360,6 +361,20 @@ def build_index(people: Iterable[RosterPerson], key: bytes) -> ExposureIndex:
     """Build a plaintext-free index from roster people and a secret key."""
     if len(key) < 16:
         raise ValueError("The HMAC key must be at least 16 bytes.")
+    # The build makes millions of short-lived tuples and sets and no reference
+    # cycles: with the cyclic collector on, every few thousand of them trigger a
+    # collection that walks the whole heap of the calling process (measured: a
+    # 25,000-person build took 9.6 s instead of 6.3 s beside a large live heap).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _build_index(people, key)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _build_index(people: Iterable[RosterPerson], key: bytes) -> ExposureIndex:
     started = time.perf_counter()
     builder = _Builder(key)
     person_ids: list[str] = []

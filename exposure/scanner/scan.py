@@ -7,6 +7,7 @@ own scanner (building one from an index takes tens of milliseconds).
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterable, Iterator
 from typing import IO, Any
 
@@ -158,6 +159,25 @@ def scan_jsonl(
     Returns the number of documents scanned.
     """
     scanner = index if isinstance(index, Scanner) else Scanner(index)
+    # Each line makes a few dicts and lists and no reference cycles, so the
+    # cyclic collector only walks the caller's heap (measured: 0.3 s per 64 MB
+    # beside a large live heap); reference counting still frees everything.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _scan_lines(in_fp, out_fp, scanner, progress, include_mentions)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _scan_lines(
+    in_fp: IO[str],
+    out_fp: IO[str],
+    scanner: Scanner,
+    progress: Callable[[int, int], None] | None,
+    include_mentions: bool,
+) -> int:
     count = characters = 0
     for line in in_fp:
         if not line.strip():

@@ -148,23 +148,20 @@ impl Tables {
         }
         doc.raw.clear();
         doc.raw.extend_from_slice(raw);
-        let n = raw.len();
+        // One pass per view: a single pass writing all four views measured
+        // fewer instructions but more time (four interleaved store streams).
         let Doc { lower, cased, letters, cased_letters, .. } = doc;
-        for view in [&mut *lower, &mut *cased, &mut *letters, &mut *cased_letters] {
-            view.clear();
-            view.resize(n, 0);
-        }
-        // Equal-length slices: the loop runs without bounds checks.
-        let (lower, cased) = (&mut lower[..n], &mut cased[..n]);
-        let (letters, cased_letters) = (&mut letters[..n], &mut cased_letters[..n]);
-        for i in 0..n {
-            let views = VIEWS[raw[i] as usize].to_le_bytes();
-            lower[i] = views[0];
-            cased[i] = views[1];
-            letters[i] = views[2];
-            cased_letters[i] = views[3];
-        }
+        fill_view(lower, raw, 0);
+        fill_view(cased, raw, 1);
+        fill_view(letters, raw, 2);
+        fill_view(cased_letters, raw, 3);
     }
+}
+
+/// view[i] = byte `which` of VIEWS[raw[i]].
+fn fill_view(view: &mut Vec<u8>, raw: &[u8], which: usize) {
+    view.clear();
+    view.extend(raw.iter().map(|&b| VIEWS[b as usize].to_le_bytes()[which]));
 }
 
 /// One document's views; every offset is an offset into the original text.

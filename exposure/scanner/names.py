@@ -29,6 +29,10 @@ _WORD = re.compile(rb"[a-z]{2,}")
 _CAPITAL_WORD = re.compile(rb"(?<![A-Za-z])[A-Z][A-Za-z]*")
 _NEXT_WORD = re.compile(r"[ \t]+(\w)")
 _MAX_GAP = 5  # separators between name tokens: ", " or " q. " (a dropped initial)
+# Reach in characters around a capitalised given name: the two roster tokens
+# looked for right after it and the one right before (a quick check), and the
+# words of the name n-grams to the right (up to three) and left (up to two).
+_AFTER_REACH, _BEFORE_REACH, _RIGHT_REACH, _LEFT_REACH = 48, 40, 80, 60
 _RELATIVE_WINDOW = 200  # characters either side of the officer's name
 _RELATION_DISTANCE = 40  # a relation word this close announces a relative
 # Relation words, found once per document in the folded lower-case view
@@ -92,10 +96,10 @@ class NameFinder:
         return hits
 
     def _neighbour_is_roster(self, letters: bytes, start: int, end: int) -> bool:
-        after = [word for word in letters[end : end + 48].split() if len(word) > 1][:2]
-        before = [word for word in letters[max(0, start - 40) : start].split() if len(word) > 1][
-            -1:
-        ]
+        after = [word for word in letters[end : end + _AFTER_REACH].split() if len(word) > 1][:2]
+        before = [
+            word for word in letters[max(0, start - _BEFORE_REACH) : start].split() if len(word) > 1
+        ][-1:]
         return any(
             self._token_info(canonical_name_token(word.decode("ascii"))) is not None
             for word in (*after, *before)
@@ -210,13 +214,13 @@ def _sequences(letters: bytes, start: int, end: int) -> list[list[tuple[str, int
     given = (letters[start:end].decode("ascii"), start, end)
     right: list[tuple[str, int, int]] = []
     previous_end = end
-    for match in _WORD.finditer(letters, end, min(len(letters), end + 80)):
+    for match in _WORD.finditer(letters, end, min(len(letters), end + _RIGHT_REACH)):
         if match.start() - previous_end > _MAX_GAP or len(right) == 3:
             break
         right.append((match.group().decode("ascii"), match.start(), match.end()))
         previous_end = match.end()
     left: list[tuple[str, int, int]] = []
-    window_start = max(0, start - 60)
+    window_start = max(0, start - _LEFT_REACH)
     for match in _WORD.finditer(letters, window_start, start):
         left.append((match.group().decode("ascii"), match.start(), match.end()))
     left = left[-2:]

@@ -15,7 +15,16 @@ from typing import Any
 
 from . import candidates, identifiers, kinds, names, vocabulary
 from .decide import _LABEL_ORDER
-from .normalise import _ASCII_CASED, _ASCII_LOWER, CASED_LETTERS_TABLE, LETTERS_TABLE, ascii_fold
+from .normalise import (
+    _ASCII_CASED,
+    _ASCII_LOWER,
+    _DIGIT_FOLDS,
+    _EMAIL_FOLDS,
+    _PLATE_FOLDS,
+    CASED_LETTERS_TABLE,
+    LETTERS_TABLE,
+    ascii_fold,
+)
 
 try:
     from . import _native  # type: ignore[attr-defined]
@@ -30,6 +39,9 @@ def available() -> bool:
 
 def _tables() -> dict[str, Any]:
     return {
+        "digit_folds": _DIGIT_FOLDS,
+        "email_folds": _EMAIL_FOLDS,
+        "plate_folds": _PLATE_FOLDS,
         "ascii_lower": _ASCII_LOWER,
         "ascii_cased": _ASCII_CASED,
         "letters": LETTERS_TABLE,
@@ -101,6 +113,10 @@ def _name_config() -> dict[str, Any]:
         "name_particles": sorted(vocabulary.NAME_PARTICLES),
         "relation_words": names._RELATION_WORDS.pattern.decode("ascii"),
         "max_gap": names._MAX_GAP,
+        "after_reach": names._AFTER_REACH,
+        "before_reach": names._BEFORE_REACH,
+        "right_reach": names._RIGHT_REACH,
+        "left_reach": names._LEFT_REACH,
         "relative_window": names._RELATIVE_WINDOW,
         "relation_distance": names._RELATION_DISTANCE,
     }

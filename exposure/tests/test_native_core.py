@@ -535,3 +535,15 @@ def test_phone_keys_equal_libphonenumber_on_random_numbers(eval_scanners):
         if rng.random() < 0.2:
             raw = "+" + rng.choice(["44", "52", "34", "49", "7", "81"]) + " " + raw.lstrip("+1 ")
         assert compiled._core.phone_key(raw.encode()) == phone_key(raw), raw
+
+
+def test_folds_and_reaches_out_of_step_with_python_are_refused(eval_scanners):
+    compiled, _python = eval_scanners
+    config = native.config(compiled.index)
+    config["plate_folds"] = {**config["plate_folds"], ord("g"): "9"}  # Python would fold g
+    with pytest.raises(ValueError, match="plate_folds"):
+        native._native.Core(config)
+    config = native.config(compiled.index)
+    del config["after_reach"]
+    with pytest.raises(ValueError, match="after_reach"):
+        native._native.Core(config)

@@ -318,6 +318,21 @@ impl Core {
         }
         let entries = cfg_item(cfg, "entries")?.downcast::<PyDict>()?;
         let tokens = cfg_item(cfg, "tokens")?.downcast::<PyDict>()?;
+        // The one-character folds of normalise.py, written as match arms here:
+        // refuse to start if they ever differ.
+        for (name, fold) in [
+            ("digit_folds", text::fold_digit as fn(u8) -> u8),
+            ("email_folds", shapes::email_fold),
+            ("plate_folds", shapes::plate_fold),
+        ] {
+            let theirs: HashMap<u32, String> = cfg_item(cfg, name)?.extract()?;
+            for b in 0u8..128 {
+                let expected = theirs.get(&(b as u32)).and_then(|c| c.bytes().next()).unwrap_or(b);
+                if fold(b) != expected {
+                    return Err(PyValueError::new_err(format!("{name} differs from normalise.py at {b}")));
+                }
+            }
+        }
         Ok(Core {
             busy: Cell::new(false),
             street_window: cfg_usize(cfg, "street_window")?,

@@ -18,6 +18,10 @@ pub struct Names {
     particles: HashSet<Vec<u8>>,
     relation_words: regex::bytes::Regex,
     max_gap: usize,
+    after_reach: usize,
+    before_reach: usize,
+    right_reach: usize,
+    left_reach: usize,
     relative_window: usize,
     relation_distance: usize,
 }
@@ -141,6 +145,10 @@ impl Names {
             particles: cfg_strings(cfg, "name_particles")?.into_iter().map(String::into_bytes).collect(),
             relation_words: regex(&cfg_str(cfg, "relation_words")?)?,
             max_gap: cfg_usize(cfg, "max_gap")?,
+            after_reach: cfg_usize(cfg, "after_reach")?,
+            before_reach: cfg_usize(cfg, "before_reach")?,
+            right_reach: cfg_usize(cfg, "right_reach")?,
+            left_reach: cfg_usize(cfg, "left_reach")?,
             relative_window: cfg_usize(cfg, "relative_window")?,
             relation_distance: cfg_usize(cfg, "relation_distance")?,
         })
@@ -214,8 +222,8 @@ impl Names {
     }
 
     fn neighbour_is_roster(&self, letters: &[u8], start: usize, end: usize, lookup: &Lookup) -> bool {
-        let after = split_tokens(letters, end, end + 48).take(2);
-        let before = split_tokens(letters, start.saturating_sub(40), start).next_back();
+        let after = split_tokens(letters, end, end + self.after_reach).take(2);
+        let before = split_tokens(letters, start.saturating_sub(self.before_reach), start).next_back();
         after
             .chain(before)
             .any(|word| lookup.token(&canonical_name_token(word)).is_some())
@@ -229,7 +237,7 @@ impl Names {
         let mut right = [(0, 0); 3];
         let mut right_len = 0;
         let mut previous_end = end;
-        for word in words(letters, end, end + 80) {
+        for word in words(letters, end, end + self.right_reach) {
             if word.0 - previous_end > self.max_gap || right_len == 3 {
                 break;
             }
@@ -241,7 +249,7 @@ impl Names {
         // The last two words before the given name.
         let mut left = [(0, 0); 2];
         let mut left_len = 0;
-        for word in words(letters, start.saturating_sub(60), start) {
+        for word in words(letters, start.saturating_sub(self.left_reach), start) {
             left = [left[1], word];
             left_len = (left_len + 1).min(2);
         }

@@ -618,17 +618,31 @@ fn neighbour(lower: &[u8], original: &[u8], position: usize, direction: i32) -> 
 }
 
 /// normalise.canonical_email of folded text: look-alikes to one member, "rn" as "m".
+/// normalise._EMAIL_FOLDS: every confusable pair folded to one member.
+pub(crate) fn email_fold(b: u8) -> u8 {
+    match b {
+        b'0' => b'o',
+        b'1' | b'i' | b'|' => b'l',
+        b'5' => b's',
+        b'8' => b'b',
+        other => other,
+    }
+}
+
+/// normalise._PLATE_FOLDS: look-alike letters as digits.
+pub(crate) fn plate_fold(b: u8) -> u8 {
+    match b {
+        b'o' | b'q' | b'd' => b'0',
+        b'i' | b'l' | b'|' => b'1',
+        b's' => b'5',
+        b'b' => b'8',
+        b'z' => b'2',
+        other => other,
+    }
+}
+
 fn canonical_email(value: &[u8]) -> Vec<u8> {
-    let folded: Vec<u8> = strip(value)
-        .iter()
-        .map(|&b| match b {
-            b'0' => b'o',
-            b'1' | b'i' | b'|' => b'l',
-            b'5' => b's',
-            b'8' => b'b',
-            other => other,
-        })
-        .collect();
+    let folded: Vec<u8> = strip(value).iter().map(|&b| email_fold(b)).collect();
     let mut out = Vec::with_capacity(folded.len());
     let mut i = 0;
     while i < folded.len() {
@@ -647,14 +661,7 @@ fn canonical_email(value: &[u8]) -> Vec<u8> {
 fn canonical_plate(value: &[u8], out: &mut Vec<u8>) {
     out.clear();
     for &b in value {
-        let folded = match b {
-            b'o' | b'q' | b'd' => b'0',
-            b'i' | b'l' | b'|' => b'1',
-            b's' => b'5',
-            b'b' => b'8',
-            b'z' => b'2',
-            other => other,
-        };
+        let folded = plate_fold(b);
         if alnum(folded) {
             out.push(folded);
         }

@@ -14,14 +14,19 @@ Hashing every word n-gram of every document costs ~400 ns per token just to
 split the text in Python (measured: 11-19 MB/s), too slow for bulk crawls. So
 the scanner picks the few places worth hashing:
 
-* Hyperscan (one database, all shape regexes) finds phone, e-mail, address,
-  SSN, plate and street-type shapes in a single pass over the bytes;
+* Hyperscan (one database of shape regexes, one for plates) finds phone,
+  e-mail, address, SSN and plate shapes in a single pass over the bytes;
 * a name is written with a capital, so only capitalised words (about 12 in a
   1.4 KB document of the benchmark corpus) can start one. Each is
   canonicalised and its keyed digest looked up in the token table, whose
   entries carry a flag for the tokens that begin a roster name key (given
   names, and relatives' given names). Only around a flagged token are the
-  neighbouring tokens hashed and name n-grams looked up.
+  neighbouring tokens hashed and name n-grams looked up;
+* a street named without a house number is read word by word only near a
+  roster name.
+
+The per-document path runs in compiled code when it is built (exposure/native,
+docs/decisions/0011); these Python modules define it and are the reference.
 
 What an attacker with the serialised index (``to_bytes``) learns without the
 key: the roster ids, the number of keys per kind and how many name tokens are

@@ -2,7 +2,14 @@
 
 A ``Scanner`` owns compiled Hyperscan databases and per-scanner memos,
 which are not safe to share between threads: give each thread or process its
-own scanner (building one from an index takes tens of milliseconds).
+own scanner, or use a lock (building one from a 25,000-person index takes
+about a second). With the compiled core (native.py) a second thread entering
+a scanner that is in use gets RuntimeError.
+
+Two routes give the same results: the compiled core (exposure/native, used
+when built) and the Python code here, which defines the rules and is what the
+core is checked against (``Scanner(index, compiled=False)`` or
+``CUSTOS_SCANNER=python`` selects it).
 """
 
 from __future__ import annotations

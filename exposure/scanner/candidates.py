@@ -1,7 +1,8 @@
 """Find candidate identifiers (phones, e-mails, addresses, plates, SSNs).
 
-One Hyperscan database holds every shape pattern and runs once over the
-folded bytes of a document; Python then looks only at the few reported
+One Hyperscan database holds the shape patterns and runs once over the
+folded bytes of a document (a second one finds plate-like tokens in the
+case-keeping view); Python then looks only at the few reported
 spans, builds each one's canonical key and looks its keyed hash up. Hyperscan
 scans these shapes at ~200 MB/s where Python's ``re`` manages 16-18 MB/s for a
 single phone regex (research note A2), which would make it the bottleneck.
@@ -106,6 +107,7 @@ _WINDOW = {
 _PYTHON = {pattern: re.compile(expression) for pattern, expression in _SHAPES.items()}
 _PYTHON[DIGIT_TOKEN] = re.compile(r"\b[a-zA-Z0-9]*[0-9][a-zA-Z0-9]*\b")
 _TOKEN = re.compile(r"[a-z0-9]+")
+_MAX_BACKUP = 64
 _MIN_PHONE_DIGITS = 7  # of 10: at most three OCR look-alikes in one number
 _MAX_PLATE = 8
 _NAME_AFTER_TYPE = 60  # characters after "1234 Calle": three name words
@@ -197,7 +199,10 @@ class ShapeFinder:
             # past the previous window: that one is merged with this one anyway.
             # (Backing up and merging first keeps a long run of letters and
             # digits from being rescanned once per match in it: linear time.)
-            limit = regions[-1][1] if regions else 0
+            # At most _MAX_BACKUP characters: an e-mail's local part is at most 64
+            # (RFC 5321), and a phone may not follow a letter or digit at all; a
+            # longer run would only make the regex retry from every position in it.
+            limit = max(regions[-1][1] if regions else 0, start - _MAX_BACKUP)
             while start > limit and lower[start - 1].isalnum():
                 start -= 1
             if regions and start <= regions[-1][1]:

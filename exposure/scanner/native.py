@@ -10,7 +10,10 @@ route is used, and ``CUSTOS_SCANNER=python`` forces that route.
 
 from __future__ import annotations
 
+import hashlib
 import os
+import warnings
+from pathlib import Path
 from typing import Any
 
 from . import candidates, identifiers, kinds, names, vocabulary
@@ -26,10 +29,38 @@ from .normalise import (
     ascii_fold,
 )
 
+_SOURCES = Path(__file__).resolve().parent.parent / "native"
+
+
+def source_digest() -> str:
+    """Return the SHA-256 of the core's sources (Cargo files and src/*.rs)."""
+    digest = hashlib.sha256()
+    files = [_SOURCES / "Cargo.toml", _SOURCES / "Cargo.lock", *sorted(_SOURCES.glob("src/*.rs"))]
+    for path in files:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def stale() -> bool:
+    """Return whether the built core was built from other sources than these."""
+    if _native is None or not (_SOURCES / "Cargo.toml").exists():
+        return False
+    return bool(source_digest() != getattr(_native, "SOURCE_DIGEST", ""))
+
+
 try:
     from . import _native  # type: ignore[attr-defined]
 except ImportError:  # not built: the pure-Python route
     _native = None
+else:
+    if stale():
+        warnings.warn(
+            "The exposure scanner's compiled core was built from other sources: run "
+            "scripts/build-native. Using the Python route meanwhile.",
+            RuntimeWarning,
+            stacklevel=1,
+        )
+        _native = None
 
 
 def available() -> bool:
@@ -76,6 +107,7 @@ def _shape_config() -> dict[str, Any]:
         "window_patterns": python_patterns,
         "min_phone_digits": candidates._MIN_PHONE_DIGITS,
         "max_plate": candidates._MAX_PLATE,
+        "max_backup": candidates._MAX_BACKUP,
         "name_after_type": candidates._NAME_AFTER_TYPE,
         "address_words_back": candidates._ADDRESS_WORDS_BACK,
         # International numbers ("+44 ...") need libphonenumber's metadata: the

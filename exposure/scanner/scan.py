@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import gc
+import json
 from collections.abc import Callable, Iterable, Iterator
 from typing import IO, Any
 
@@ -189,6 +190,18 @@ def scan_jsonl(
             gc.enable()
 
 
+def _parse_line(line: str) -> Any:
+    """Parse one JSON line: orjson, or the json module for what orjson refuses or
+    rounds (NaN/Infinity, lone surrogates, integers wider than 64 bits)."""
+    try:
+        document = orjson.loads(line)
+    except orjson.JSONDecodeError:
+        return json.loads(line)
+    if isinstance(document, dict) and isinstance(document.get("id"), float):
+        return json.loads(line)  # an integer id too wide for orjson arrives as a float
+    return document
+
+
 def _scan_lines(
     in_fp: IO[str],
     out_fp: IO[str],
@@ -200,14 +213,17 @@ def _scan_lines(
     for line in in_fp:
         if not line.strip():
             continue
-        document = orjson.loads(line)
+        document = _parse_line(line)
         if not isinstance(document, dict):
             raise ValueError("each line must be a JSON object")
         text = document.get("text") or ""
         if not isinstance(text, str):
             raise ValueError('"text" must be a string')
         result = scanner.scan_dict(text, document.get("id"), include_mentions)
-        out_fp.write(orjson.dumps(result, option=orjson.OPT_APPEND_NEWLINE).decode())
+        try:
+            out_fp.write(orjson.dumps(result, option=orjson.OPT_APPEND_NEWLINE).decode())
+        except TypeError:  # an id orjson cannot write (an integer over 64 bits)
+            out_fp.write(json.dumps(result) + "\n")
         count += 1
         characters += len(text)
         if progress is not None and count % 1000 == 0:

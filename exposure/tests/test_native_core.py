@@ -24,7 +24,7 @@ from exposure.scanner import Kind, Relative, RosterPerson, Scanner, build_index,
 from exposure.scanner.eval.generate import documents, ocr_single, person_from_json
 from exposure.scanner.eval.metrics import DATA, EVAL_KEY, read_jsonl
 from exposure.scanner.eval.synthetic import Synthetic, iter_background
-from exposure.scanner.identifiers import phone_key
+from exposure.scanner.identifiers import iter_streets, phone_key
 
 pytestmark = pytest.mark.skipif(
     not native.available(), reason="compiled core not built: run scripts/build-native"
@@ -547,3 +547,41 @@ def test_folds_and_reaches_out_of_step_with_python_are_refused(eval_scanners):
     del config["after_reach"]
     with pytest.raises(ValueError, match="after_reach"):
         native._native.Core(config)
+
+
+def test_crafted_runs_lone_surrogates_and_long_words_give_the_same_results(eval_scanners):
+    compiled, python = eval_scanners
+    person = read_jsonl(DATA / "roster.jsonl")[0]
+    texts = [
+        "a" * 40_000 + "#bb@example.com",  # the e-mail window once backed over the whole run
+        "\ud800 " + person["full_name"] + " \udfff" + person["emails"][0]
+        if person.get("emails")
+        else "\ud800",
+        "x" * 5_000 + " Calle" * 2_000,
+        "Street " * 3_000,
+    ]
+    for text in texts:
+        assert _hits(compiled, text) == _hits(python, text)
+        assert compiled.scan_dict(text, "d") == python.scan(text, "d").as_dict()
+
+
+def test_a_malformed_index_is_refused_with_value_error(eval_scanners):
+    compiled, _python = eval_scanners
+    for broken in (
+        {"entries": {b"short": b"\x00\x00\x00\x00\x01"}},
+        {"entries": {b"0" * 16: b"\x00\x00"}},
+        {"entries": {b"0" * 16: (10**6).to_bytes(4, "little") + b"\x01"}},  # no such person
+        {"tokens": {b"0" * 16: b""}},
+    ):
+        config = {**native.config(compiled.index), **broken}
+        with pytest.raises(ValueError, match="malformed"):
+            native._native.Core(config)
+
+
+def test_the_test_entry_points_answer_like_python(eval_scanners):
+    compiled, _python = eval_scanners
+    core = compiled._core
+    assert core.phone_key(b"(555) 010-0143") == phone_key("(555) 010-0143") == "+15550100143"
+    text = "lives on maple avenue"
+    assert core.iter_streets(text.encode(), 0, len(text)) == list(iter_streets(text, 0, len(text)))
+    assert core.iter_streets(text.encode(), 0, len(text)) == [("maple avenue", 9, 21)]

@@ -214,9 +214,13 @@ impl Addresses {
                 .into_iter()
                 .chain(cfg_strings(cfg, "canonical_es_types")?)
                 .map(|token| {
+                    // may_be_type reads a word's tokens into 16 bytes: every spelling
+                    // of a type ("rn" for each "m") must fit.
+                    let longest = token.len() + token.matches('m').count();
                     crate::ShortKey::new(token.as_bytes())
+                        .filter(|_| longest <= 16)
                         .map(|key| (key, ()))
-                        .ok_or_else(|| PyValueError::new_err(format!("street type {token:?} over 15 letters")))
+                        .ok_or_else(|| PyValueError::new_err(format!("street type {token:?} too long")))
                 })
                 .collect::<PyResult<_>>()?,
             street_scratch: RefCell::new((Vec::new(), Vec::new())),

@@ -126,13 +126,17 @@ fn digest_key(digest: &[u8]) -> u128 {
 }
 
 impl Lookup {
-    fn new(key: &[u8], entries: &PyDict, tokens: &PyDict) -> PyResult<Lookup> {
+    fn new(key: &[u8], entries: &PyDict, tokens: &PyDict, persons: usize) -> PyResult<Lookup> {
         let base = Hmac::<Sha256>::new_from_slice(key).map_err(|e| PyValueError::new_err(e.to_string()))?;
         let mut entry_table = DigestMap::with_capacity_and_hasher(entries.len(), Default::default());
         let mut records: Vec<Entry> = Vec::with_capacity(entries.len() * 2);
+        let malformed = |what: &str| PyValueError::new_err(format!("malformed exposure index: {what}"));
         for (digest, packed) in entries.iter() {
             let digest: &[u8] = digest.downcast::<PyBytes>()?.as_bytes();
             let packed: &[u8] = packed.downcast::<PyBytes>()?.as_bytes();
+            if digest.len() != DIGEST_BYTES || packed.is_empty() || packed.len() % 5 != 0 {
+                return Err(malformed("an entry's digest or records have the wrong length"));
+            }
             let offset = records.len() as u32;
             records.extend(packed.chunks_exact(5).map(|r| (u32::from_le_bytes([r[0], r[1], r[2], r[3]]), r[4])));
             entry_table.insert(digest_key(digest), (offset, records.len() as u32 - offset));
@@ -141,11 +145,20 @@ impl Lookup {
         for (digest, packed) in tokens.iter() {
             let digest: &[u8] = digest.downcast::<PyBytes>()?.as_bytes();
             let packed: &[u8] = packed.downcast::<PyBytes>()?.as_bytes();
+            if digest.len() != DIGEST_BYTES || packed.is_empty() || (packed.len() - 1) % 4 != 0 {
+                return Err(malformed("a token's digest or persons have the wrong length"));
+            }
             let relatives: Box<[u32]> = packed[1..]
                 .chunks_exact(4)
                 .map(|r| u32::from_le_bytes([r[0], r[1], r[2], r[3]]))
                 .collect();
             token_table.insert(digest_key(digest), Token { starts_name: packed[0] & 1 != 0, relatives });
+        }
+        let known = |person: u32| (person as usize) < persons;
+        if !records.iter().all(|&(person, _)| known(person))
+            || !token_table.values().all(|t: &Token| t.relatives.iter().all(|&p| known(p)))
+        {
+            return Err(malformed("a person number beyond the roster"));
         }
         Ok(Lookup {
             base,
@@ -338,7 +351,7 @@ impl Core {
             street_window: cfg_usize(cfg, "street_window")?,
             rules: Rules::new(cfg)?,
             tables: text::Tables::new(cfg)?,
-            lookup: Lookup::new(&key, entries, tokens)?,
+            lookup: Lookup::new(&key, entries, tokens, person_ids.len())?,
             shapes: shapes::Shapes::new(cfg)?,
             names: names::Names::new(cfg)?,
             addresses: address::Addresses::new(cfg)?,
@@ -360,10 +373,10 @@ impl Core {
         include_mentions: bool,
     ) -> PyResult<PyObject> {
         let folded;
-        let utf8 = text.to_str()?;
-        let raw: &[u8] = if utf8.is_ascii() {
-            utf8.as_bytes() // CPython keeps ASCII text as bytes already: no copy
+        let raw: &[u8] = if text.call_method0("isascii")?.is_true()? {
+            text.to_str()?.as_bytes() // CPython keeps ASCII text as bytes already: no copy
         } else {
+            // normalise.ascii_fold folds every other code point, lone surrogates too.
             folded = self.ascii_fold.call1(py, (text,))?;
             folded.as_ref(py).downcast::<PyBytes>()?.as_bytes()
         };
@@ -433,25 +446,37 @@ impl Core {
     }
 
     /// Debug and test entry points into the parts (compared with Python's).
-    fn iter_addresses(&self, folded: &[u8], offset: usize) -> Vec<(String, String, String, usize, usize)> {
-        self.addresses
+    fn iter_addresses(&self, folded: &[u8], offset: usize) -> PyResult<Vec<(String, String, String, usize, usize)>> {
+        let _busy = self.enter()?;
+        Ok(self.addresses
             .iter_addresses(folded, offset)
             .into_iter()
             .map(|a| (s(&a.number), s(&a.core), s(&a.kind), a.start, a.end))
-            .collect()
+            .collect())
     }
 
     /// identifiers.phone_key of a span of the general view (test entry point).
     fn phone_key(&self, raw: &[u8]) -> PyResult<Option<String>> {
+        let _busy = self.enter()?;
         Ok(self.shapes.phone_key(raw)?.map(|key| s(&key)))
     }
 
-    fn iter_streets(&self, folded: &[u8], start: usize, end: usize) -> Vec<(String, usize, usize)> {
-        self.addresses
+    fn iter_streets(&self, folded: &[u8], start: usize, end: usize) -> PyResult<Vec<(String, usize, usize)>> {
+        let _busy = self.enter()?;
+        Ok(self
+            .addresses
             .iter_streets(folded, start, end)
             .into_iter()
             .map(|(key, s0, e0)| (s(&key), s0, e0))
-            .collect()
+            .collect())
+    }
+}
+
+struct Release<'a>(&'a Cell<bool>);
+
+impl Drop for Release<'_> {
+    fn drop(&mut self) {
+        self.0.set(false);
     }
 }
 
@@ -468,20 +493,19 @@ fn s(bytes: &[u8]) -> String {
 }
 
 impl Core {
-    fn guarded_find(&self, raw: &[u8]) -> PyResult<Vec<Hit>> {
+    /// Mark the core busy until the returned guard is dropped (on every way
+    /// out, a panic included); refuse if another call is under way.
+    fn enter(&self) -> PyResult<Release<'_>> {
         if self.busy.replace(true) {
             return Err(PyRuntimeError::new_err(
                 "this scanner is scanning in another thread: give each thread its own, or use a lock",
             ));
         }
-        // Cleared on every way out, a panic included.
-        struct Release<'a>(&'a Cell<bool>);
-        impl Drop for Release<'_> {
-            fn drop(&mut self) {
-                self.0.set(false);
-            }
-        }
-        let _release = Release(&self.busy);
+        Ok(Release(&self.busy))
+    }
+
+    fn guarded_find(&self, raw: &[u8]) -> PyResult<Vec<Hit>> {
+        let _busy = self.enter()?;
         self.find(raw)
     }
 
@@ -625,5 +649,7 @@ fn sorted_spans<'a>(hits: impl Iterator<Item = &'a Hit>) -> Vec<(usize, usize)> 
 #[pymodule]
 fn _native(_py: Python<'_>, m: &PyModule) -> PyResult<()> {
     m.add_class::<Core>()?;
+    // scripts/build-native passes the digest of the sources (native.py `source_digest`).
+    m.add("SOURCE_DIGEST", option_env!("CUSTOS_CORE_SOURCE").unwrap_or(""))?;
     Ok(())
 }

@@ -42,6 +42,7 @@ pub struct Shapes {
     patterns: Vec<Option<Regex>>,
     min_phone_digits: usize,
     max_plate: usize,
+    max_backup: usize,
     name_after_type: usize,
     address_words_back: usize,
     plate_context_skip: Vec<Vec<u8>>,
@@ -138,6 +139,7 @@ impl Shapes {
             patterns,
             min_phone_digits: cfg_usize(cfg, "min_phone_digits")?,
             max_plate: cfg_usize(cfg, "max_plate")?,
+            max_backup: cfg_usize(cfg, "max_backup")?,
             name_after_type: cfg_usize(cfg, "name_after_type")?,
             address_words_back: cfg_usize(cfg, "address_words_back")?,
             plate_context_skip: cfg_strings(cfg, "plate_context_skip")?.into_iter().map(String::into_bytes).collect(),
@@ -256,7 +258,8 @@ impl Shapes {
             let mut start = end.saturating_sub(window);
             // Back up to a word start, not past the previous window (merged
             // anyway): linear in a long run of letters and digits.
-            let limit = regions.last().map_or(0, |last| last.1);
+            // At most `max_backup` characters (candidates.py `_MAX_BACKUP`).
+            let limit = regions.last().map_or(0, |last| last.1).max(start.saturating_sub(self.max_backup));
             while start > limit && alnum(view[start - 1]) {
                 start -= 1;
             }

@@ -1,6 +1,7 @@
 """Compare the compiled scanner core with the Python scanner, hit by hit (SYNTHETIC DATA).
 
-    python bench/exposure_native_check.py [--people 3000] [--mb 4] [--part results|hits|addresses|streets]
+    python bench/exposure_native_check.py [--people 3000] [--mb 4]
+        [--part results|hits|addresses|streets]
 
 Runs both routes over the evaluation set and a generated benchmark corpus and
 prints every document whose hits differ (up to --show), per identifier kind.

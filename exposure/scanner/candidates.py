@@ -108,6 +108,11 @@ _PYTHON = {pattern: re.compile(expression) for pattern, expression in _SHAPES.it
 _PYTHON[DIGIT_TOKEN] = re.compile(r"\b[a-zA-Z0-9]*[0-9][a-zA-Z0-9]*\b")
 _TOKEN = re.compile(r"[a-z0-9]+")
 _MAX_BACKUP = 64
+# After a word announcing a plate ("plate", "placa"): up to three tokens within
+# this many characters, skipping these filler words.
+_PLATE_CONTEXT_REACH = 40
+_PLATE_CONTEXT_SKIP = frozenset({"number", "no", "num", "numero", "is", "es", "de"})
+_PLATE_GROUP = 4  # characters in a group joined to a plate ("ABC 1234", "7 ABC 123")
 _MIN_PHONE_DIGITS = 7  # of 10: at most three OCR look-alikes in one number
 _MAX_PLATE = 8
 _NAME_AFTER_TYPE = 60  # characters after "1234 Calle": three name words
@@ -312,8 +317,8 @@ class ShapeFinder:
             # right after a word that announces a plate.
             tokens = [
                 (match.start() + end, match.end() + end)
-                for match in _TOKEN.finditer(lower[end : end + 40])
-                if match.group() not in ("number", "no", "num", "numero", "is", "es", "de")
+                for match in _TOKEN.finditer(lower[end : end + _PLATE_CONTEXT_REACH])
+                if match.group() not in _PLATE_CONTEXT_SKIP
             ][:3]
             for i, (token_start, _token_end) in enumerate(tokens):
                 for j in range(i, min(i + 3, len(tokens))):
@@ -330,7 +335,7 @@ def _neighbour(lower: str, original: str, position: int, direction: int) -> tupl
             return None
         end = position - 1
         start = end
-        while start > 0 and lower[start - 1].isalnum() and end - start < 4:
+        while start > 0 and lower[start - 1].isalnum() and end - start < _PLATE_GROUP:
             start -= 1
         if start == end or (start > 0 and lower[start - 1].isalnum()):
             return None
@@ -339,7 +344,7 @@ def _neighbour(lower: str, original: str, position: int, direction: int) -> tupl
             return None
         start = position + 1
         end = start
-        while end < len(lower) and lower[end].isalnum() and end - start < 4:
+        while end < len(lower) and lower[end].isalnum() and end - start < _PLATE_GROUP:
             end += 1
         if start == end or (end < len(lower) and lower[end].isalnum()):
             return None

@@ -113,7 +113,9 @@ def _shape_config() -> dict[str, Any]:
         # International numbers ("+44 ...") need libphonenumber's metadata: the
         # core calls back into identifiers.phone_key for those (rare) spans.
         "phone_key": identifiers.phone_key,
-        "plate_context_skip": ["number", "no", "num", "numero", "is", "es", "de"],
+        "plate_context_skip": sorted(candidates._PLATE_CONTEXT_SKIP),
+        "plate_context_reach": candidates._PLATE_CONTEXT_REACH,
+        "plate_group": candidates._PLATE_GROUP,
         # email_key's "at" / "dot" spellings (identifiers._AT, identifiers._DOT).
         "email_at_pattern": identifiers._AT.pattern,
         "email_dot_pattern": identifiers._DOT.pattern,

@@ -46,6 +46,8 @@ pub struct Shapes {
     name_after_type: usize,
     address_words_back: usize,
     plate_context_skip: Vec<Vec<u8>>,
+    plate_context_reach: usize,
+    plate_group: usize,
     /// identifiers._AT / _DOT (e-mail "at" and "dot" spellings).
     at: Regex,
     dot: Regex,
@@ -143,6 +145,8 @@ impl Shapes {
             name_after_type: cfg_usize(cfg, "name_after_type")?,
             address_words_back: cfg_usize(cfg, "address_words_back")?,
             plate_context_skip: cfg_strings(cfg, "plate_context_skip")?.into_iter().map(String::into_bytes).collect(),
+            plate_context_reach: cfg_usize(cfg, "plate_context_reach")?,
+            plate_group: cfg_usize(cfg, "plate_group")?,
             at: regex(&cfg_str(cfg, "email_at_pattern")?)?,
             dot: regex(&cfg_str(cfg, "email_dot_pattern")?)?,
             phone_key,
@@ -465,8 +469,8 @@ impl Shapes {
             };
             push((start, end));
             // Plates are written "ABC 1234" or "ABC-1234": join a short neighbour.
-            let before = neighbour(lower, original, start, -1);
-            let after = neighbour(lower, original, end, 1);
+            let before = neighbour(lower, original, start, -1, self.plate_group);
+            let after = neighbour(lower, original, end, 1, self.plate_group);
             if let Some(b) = before {
                 push((b.0, end));
             }
@@ -477,10 +481,10 @@ impl Shapes {
                 push((b.0, a.1));
             }
             // Three groups: "7 ABC 123".
-            if let Some(fb) = before.and_then(|b| neighbour(lower, original, b.0, -1)) {
+            if let Some(fb) = before.and_then(|b| neighbour(lower, original, b.0, -1, self.plate_group)) {
                 push((fb.0, end));
             }
-            if let Some(fa) = after.and_then(|a| neighbour(lower, original, a.1, 1)) {
+            if let Some(fa) = after.and_then(|a| neighbour(lower, original, a.1, 1, self.plate_group)) {
                 push((start, fa.1));
             }
             for &(piece_start, piece_end) in &pieces[..count] {
@@ -501,7 +505,7 @@ impl Shapes {
         for &(_start, end) in spans {
             // An all-letter vanity plate looks like a word; look it up only right
             // after a word that announces a plate.
-            let segment_end = (end + 40).min(lower.len());
+            let segment_end = (end + self.plate_context_reach).min(lower.len());
             let mut tokens: [(usize, usize); 3] = [(0, 0); 3];
             let mut count = 0;
             let mut i = end.min(segment_end);
@@ -580,7 +584,7 @@ fn extension_start(raw: &[u8]) -> usize {
 }
 
 /// `_neighbour`: the short token one separator away from a digit token, if plate-like.
-fn neighbour(lower: &[u8], original: &[u8], position: usize, direction: i32) -> Option<(usize, usize)> {
+fn neighbour(lower: &[u8], original: &[u8], position: usize, direction: i32, group: usize) -> Option<(usize, usize)> {
     let n = lower.len();
     let (start, end);
     if direction < 0 {
@@ -589,7 +593,7 @@ fn neighbour(lower: &[u8], original: &[u8], position: usize, direction: i32) -> 
         }
         end = position - 1;
         let mut s = end;
-        while s > 0 && alnum(lower[s - 1]) && end - s < 4 {
+        while s > 0 && alnum(lower[s - 1]) && end - s < group {
             s -= 1;
         }
         if s == end || (s > 0 && alnum(lower[s - 1])) {
@@ -602,7 +606,7 @@ fn neighbour(lower: &[u8], original: &[u8], position: usize, direction: i32) -> 
         }
         start = position + 1;
         let mut e = start;
-        while e < n && alnum(lower[e]) && e - start < 4 {
+        while e < n && alnum(lower[e]) && e - start < group {
             e += 1;
         }
         if start == e || (e < n && alnum(lower[e])) {

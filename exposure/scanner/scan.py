@@ -37,6 +37,11 @@ from .normalise import NormalisedText, ascii_fold, normalise
 _CACHE_LIMIT = 400_000
 _STREET_WINDOW = 400  # characters either side of a name
 _KINDS = {int(kind): kind for kind in Kind}
+# Longer documents are read in overlapping chunks (Scanner.hits): the compiled
+# core keeps each Hyperscan match end (~30 bytes of memory per character of a
+# document of digits), so one 100 MB line would otherwise need gigabytes.
+CHUNK = 1 << 20
+CHUNK_OVERLAP = 4096
 
 
 class Scanner:
@@ -101,7 +106,25 @@ class Scanner:
         return entry is not None and entry[0]
 
     def hits(self, text: str) -> list[Hit]:
-        """Return every roster key found in a text, before any decision."""
+        """Return every roster key found in a text, before any decision.
+
+        A text longer than ``CHUNK`` characters is read in chunks that overlap
+        by ``CHUNK_OVERLAP`` (more than any rule reaches: a street is read within
+        400 characters of a name, a relative within 240), so memory stays
+        bounded however long one document is; hits found twice count once.
+        """
+        if len(text) <= CHUNK:
+            return self._hits(text)
+        found: set[Hit] = set()
+        step = CHUNK - CHUNK_OVERLAP
+        for offset in range(0, len(text), step):
+            for hit in self._hits(text[offset : offset + CHUNK]):
+                found.add(Hit(hit.person, hit.kind, hit.start + offset, hit.end + offset))
+            if offset + CHUNK >= len(text):
+                break
+        return sorted(found, key=lambda hit: (hit.start, hit.end, hit.person, hit.kind))
+
+    def _hits(self, text: str) -> list[Hit]:
         if self._core is not None:
             return [
                 Hit(person, _KINDS[kind], start, end)
@@ -138,14 +161,14 @@ class Scanner:
         self, text: str, document_id: object = None, include_mentions: bool = True
     ) -> dict[str, object]:
         """Return ``scan(text, document_id).as_dict(include_mentions)``, built in one step."""
-        if self._core is not None:
+        if self._core is not None and len(text) <= CHUNK:
             return self._core.scan_dict(text, document_id, include_mentions)  # type: ignore[no-any-return]
         result = self.scan(text, document_id)  # type: ignore[arg-type]
         return result.as_dict(include_mentions=include_mentions)
 
     def scan(self, text: str, document_id: str | None = None) -> DocumentResult:
         """Scan one document and decide its exposures and mentions."""
-        if self._core is not None:
+        if self._core is not None and len(text) <= CHUNK:
             exposures, mentions = self._core.scan(ascii_fold(text))
             return from_compiled(document_id, exposures, mentions, self.index.person_ids)
         return decide(document_id, self.hits(text), self.index.person_ids)

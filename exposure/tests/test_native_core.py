@@ -585,3 +585,20 @@ def test_the_test_entry_points_answer_like_python(eval_scanners):
     text = "lives on maple avenue"
     assert core.iter_streets(text.encode(), 0, len(text)) == list(iter_streets(text, 0, len(text)))
     assert core.iter_streets(text.encode(), 0, len(text)) == [("maple avenue", 9, 21)]
+
+
+def test_a_long_document_is_read_in_overlapping_chunks_with_the_same_result(
+    eval_scanners, monkeypatch
+):
+    from exposure.scanner import scan as scan_module
+
+    compiled, python = eval_scanners
+    rows = read_jsonl(DATA / "documents.jsonl")[:300]
+    text = "\n\n".join(row["text"] for row in rows)
+    assert len(text) > 60_000
+    whole = compiled.scan(text, "long").as_dict()
+    assert len(whole["exposures"]) > 50
+    monkeypatch.setattr(scan_module, "CHUNK", 12_000)
+    for scanner in (compiled, python):
+        assert scanner.scan(text, "long").as_dict() == whole
+        assert scanner.scan_dict(text, "long") == whole

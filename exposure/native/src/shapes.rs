@@ -650,18 +650,8 @@ pub(crate) fn plate_fold(b: u8) -> u8 {
 
 fn canonical_email(value: &[u8]) -> Vec<u8> {
     let folded: Vec<u8> = strip(value).iter().map(|&b| email_fold(b)).collect();
-    let mut out = Vec::with_capacity(folded.len());
-    let mut i = 0;
-    while i < folded.len() {
-        if folded[i] == b'r' && folded.get(i + 1) == Some(&b'n') {
-            out.push(b'm');
-            i += 2;
-        } else {
-            out.push(folded[i]);
-            i += 1;
-        }
-    }
-    out
+    // "rn" read as "m", as in names (normalise.canonical_email).
+    crate::text::canonical_name_token(&folded).into_owned()
 }
 
 /// normalise.canonical_plate of folded text: no separators, look-alike letters as digits.

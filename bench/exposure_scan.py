@@ -23,6 +23,7 @@ import os
 import random
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -214,6 +215,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--plant-every", type=int, default=4, help="plant into every Nth document")
     parser.add_argument(
+        "--rounds", type=int, default=3, help="alternating scanner and ripgrep runs (medians)"
+    )
+    parser.add_argument(
         "--workdir", type=Path, default=Path(tempfile.gettempdir()) / "custos-exposure-bench"
     )
     arguments = parser.parse_args()
@@ -259,14 +263,32 @@ def main() -> None:
 
     # The bulk path as `custos exposure scan FILE.jsonl --out FILE` runs it: read the
     # JSONL file, parse each line, normalise, run every detector, decide, write a
-    # result line. Quality is counted afterwards, outside the timed run.
+    # result line. Quality is counted afterwards, outside the timed run. The scanner
+    # and ripgrep run alternately --rounds times (a fresh scanner each round, so its
+    # memos start cold as in one `custos exposure scan`), and the medians are
+    # compared: this machine's speed drifts by tens of per cent within minutes.
     results_path = work / "results.jsonl"
-    cpu_started = time.process_time()
-    started = time.perf_counter()
-    with open(corpus, encoding="utf-8") as source, open(results_path, "w") as sink:
-        scan_jsonl(source, sink, scanner)
-    scan_seconds = time.perf_counter() - started
-    scan_cpu = time.process_time() - cpu_started
+    scan_rounds: list[tuple[float, float, float]] = []
+    rg_rounds: list[tuple[float, float]] = []
+    rg_note = ""
+    for round_number in range(arguments.rounds):
+        if round_number:
+            construct_started = time.process_time()
+            scanner = Scanner(index)
+            construct_cpu = time.process_time() - construct_started
+        cpu_started = time.process_time()
+        started = time.perf_counter()
+        with open(corpus, encoding="utf-8") as source, open(results_path, "w") as sink:
+            scan_jsonl(source, sink, scanner)
+        scan_rounds.append(
+            (time.perf_counter() - started, time.process_time() - cpu_started, construct_cpu)
+        )
+        rg_wall, rg_cpu_round, rg_note = run_ripgrep(patterns, corpus)
+        if rg_wall is not None and rg_cpu_round is not None:
+            rg_rounds.append((rg_wall, rg_cpu_round))
+    scan_seconds = statistics.median(wall for wall, _cpu, _make in scan_rounds)
+    scan_cpu = statistics.median(cpu for _wall, cpu, _make in scan_rounds)
+    construct_cpu = statistics.median(make for _wall, _cpu, make in scan_rounds)
     true_positive = false_positive = false_negative = 0
     background_alerts = 0
     background_chars = 0
@@ -310,10 +332,11 @@ def main() -> None:
         f"peak memory (getrusage max RSS, whole process incl. data generation): {rss_mb():.0f} MB"
     )
 
-    rg_seconds, rg_cpu, rg_note = run_ripgrep(patterns, corpus)
-    if rg_seconds is None or rg_cpu is None:
+    if not rg_rounds:
         print(f"ripgrep: NOT MEASURED: {rg_note}")
     else:
+        rg_seconds = statistics.median(wall for wall, _cpu in rg_rounds)
+        rg_cpu = statistics.median(cpu for _wall, cpu in rg_rounds)
         rg_mbps = corpus_mb / rg_seconds
         print(
             f"ripgrep -F -c -f ({pattern_count} literals): {rg_seconds:.2f} s wall, "
@@ -322,6 +345,13 @@ def main() -> None:
             f"{rg_cpu / scan_cpu:.2f}x CPU; scanner incl. making the scanner/rg = "
             f"{rg_cpu / (scan_cpu + construct_cpu):.2f}x CPU; scanner incl. index build and "
             f"making the scanner/rg = {rg_cpu / (scan_cpu + construct_cpu + build_cpu):.2f}x CPU"
+        )
+        print(
+            "rounds (CPU s, scanner then ripgrep, alternating; medians above): "
+            + "; ".join(
+                f"{scan[1]:.2f} / {rg[1]:.2f}"
+                for scan, rg in zip(scan_rounds, rg_rounds, strict=True)
+            )
         )
 
     print(f"machine: load average {load_average()} after the scanner and ripgrep runs")

@@ -296,9 +296,11 @@ def item_redact(request: HttpRequest, item_id: int) -> HttpResponse:
     form = RedactForm(request.POST, image_size=image_size, auto_id="id_redact_%s")
     typed = {name: request.POST.get(name, "") for name in ("boxes", "pages", "reason")}
     if "add_box" in request.POST or "remove_box" in request.POST:
-        removed = _row_index(request.POST.get("remove_box"))
-        rows = form.rows_as_initial(drop=removed)
         adding = "add_box" in request.POST
+        removed = _row_index(request.POST.get("remove_box"))
+        if removed is not None and not 0 <= removed < len(form.rows.forms):
+            removed = None  # no such row (a stale page or a made-up number): remove nothing
+        rows = form.rows_as_initial(drop=removed)
         again = RedactForm(
             initial=typed,
             image_size=image_size,
@@ -308,11 +310,12 @@ def item_redact(request: HttpRequest, item_id: int) -> HttpResponse:
         )
         if adding:  # the keyboard lands in the new row
             again.rows.forms[-1].fields["left"].widget.attrs["autofocus"] = True
-        note = (
-            _("A box was added.")
-            if adding
-            else _("Box %(number)s was removed.") % {"number": (removed or 0) + 1}
-        )
+        if adding:
+            note = _("A box was added.")
+        elif removed is None:
+            note = _("There is no such box: nothing was removed.")
+        else:
+            note = _("Box %(number)s was removed.") % {"number": removed + 1}
         return _redact_page(request, item, again, image_size, note=note, focus_add=not adding)
     if form.is_valid():
         try:

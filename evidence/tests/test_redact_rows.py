@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 
 import pytest
 from PIL import Image
@@ -96,6 +97,22 @@ def test_remove_without_script_drops_that_row_only(photo, world, signed_in):
     html = response.content.decode()
     assert 'name="box-0-left" value="30"' in html and 'name="box-1-left"' not in html
     assert 'name="box-TOTAL_FORMS" value="1"' in html and "Box 1 was removed." in html
+    assert not _copies(photo).exists()
+
+
+@pytest.mark.parametrize("number", ["7", "-1", "two"])
+def test_remove_of_a_row_that_does_not_exist_removes_nothing_and_says_so(
+    photo, world, signed_in, number
+):
+    response = signed_in(world.user("a", "field_officer")).post(
+        f"/evidence/{photo.pk}/redact/",
+        _rows([2, 3, 10, 12], [30, 20, 40, 30], reason="Synthetic.", remove_box=number),
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'name="box-0-left" value="2"' in html and 'name="box-1-left" value="30"' in html
+    assert "There is no such box: nothing was removed." in html
+    assert not re.search(r"Box -?\d+ was removed", html)
     assert not _copies(photo).exists()
 
 

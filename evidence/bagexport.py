@@ -96,6 +96,21 @@ def _recheck(items: list[EvidenceItem], actor: Any) -> list[EvidenceItem]:
     }
     # Need to know (28 CFR 23.20(e)): a share revoked while the originals were being copied
     # takes its incident's evidence out of the release, as if the export had started after it.
+    # The shares that let this office see those incidents are locked first, so a revocation
+    # from now on waits until the release is recorded: it comes after the release, never
+    # between this check and the commit (PostgreSQL; SQLite runs one writer at a time).
+    from incidents.models import IncidentShare
+
+    if getattr(actor, "office_id", None) is not None:
+        list(
+            IncidentShare.objects.select_for_update()
+            .filter(
+                office_id=actor.office_id,
+                incident_id__in={row.incident_id for row in current.values()},
+            )
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
     visible = set(
         incidents_visible_to(actor)
         .filter(pk__in={row.incident_id for row in current.values()})

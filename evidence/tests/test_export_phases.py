@@ -10,6 +10,7 @@ import io
 import json
 import subprocess
 import sys
+import threading
 
 import bagit
 import pytest
@@ -22,6 +23,12 @@ from evidence.disposal import evidence_dispose
 from evidence.models import Blob, CustodyEvent, EvidenceItem
 from evidence.selectors import custody_chain_verify
 from evidence.tests.hostile_corpus import FICTIONAL_TEXT, jpeg_bytes
+from evidence.tests.test_content_lock import (
+    _someone_waits_for_a_lock,
+    _Thread,
+    _until,
+    needs_postgresql,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -225,3 +232,54 @@ def test_the_bags_metadata_describes_the_items_as_locked_at_the_release(
     by_id = {entry["id"]: entry for entry in metadata["items"]}
     assert by_id[photo.pk]["ocr_text"] == "Synthetic text, read late."
     bagit.Bag(str(bag)).validate()
+
+
+@needs_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_a_share_revoked_during_the_release_waits_until_it_is_recorded(
+    local_store, world, tmp_path, monkeypatch
+):
+    # 28 CFR 23.20(e): the re-check locks the share it relies on, so a revocation that comes
+    # after the check (here: while the disclosure is being recorded) waits for the commit
+    # instead of slipping in before it.
+    from cases.services import case_open, case_share
+    from cases.tests.factories import make_incident
+    from incidents.models import IncidentShare
+
+    supervisor_a = world.user("a", "supervisor")
+    shared = make_incident(world.offices["a"])
+    case = case_open(actor=supervisor_a, title="Synthetic joint case", incident_ids=[shared.pk])
+    _ingest(shared, world.user("a", "field_officer"), FICTIONAL_TEXT.encode(), "nota.txt")
+    case_share(case=case, office_id=world.offices["b"].pk, actor=supervisor_a, reason="Joint")
+    paused, release = threading.Event(), threading.Event()
+    real_record = bagexport.disclosure_record
+
+    def record_slowly(**fields):
+        paused.set()
+        release.wait(60)
+        return real_record(**fields)
+
+    monkeypatch.setattr(bagexport, "disclosure_record", record_slowly)
+    exporter = _Thread(
+        lambda: evidence_export_bag(
+            case=case, out_dir=tmp_path / "out", actor=world.user("b", "supervisor"), **RELEASE
+        )
+    )
+    exporter.start()
+    _until(paused.is_set, "the release to reach the disclosure record")
+    revoker = _Thread(
+        lambda: IncidentShare.objects.filter(incident=shared, office=world.offices["b"]).delete()
+    )
+    revoker.start()
+    try:
+        _until(lambda: not revoker.is_alive() or _someone_waits_for_a_lock(), "the revocation")
+        assert revoker.is_alive(), "the revocation went through between the check and the commit"
+    finally:
+        release.set()
+    exporter.join(60)
+    revoker.join(60)
+    assert exporter.error is None and revoker.error is None
+    assert DisclosureRecord.objects.filter(
+        released_by__username=world.user("b", "supervisor").username
+    ).exists()
+    assert not IncidentShare.objects.filter(incident=shared, office=world.offices["b"]).exists()
